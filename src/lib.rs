@@ -13,3 +13,17 @@
 #![warn(missing_docs)]
 
 pub mod syntax;
+pub mod diagnostic;
+pub mod model;
+
+pub use diagnostic::{Diagnostic, Severity};
+
+/// Lint Dockerfile source text: every finding, sorted by position.
+///
+/// Today this reports syntax errors; the rule engine plugs in here.
+pub fn lint(source: &str) -> Vec<Diagnostic> {
+    let parse = syntax::parse(source);
+    let mut out: Vec<Diagnostic> = parse.errors.iter().map(Diagnostic::from).collect();
+    out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    out
+}

@@ -511,7 +511,7 @@ mod tests {
     fn flags_like_buildkit() {
         assert_eq!(flag_words("--a=1 --b x"), (vec!["--a=1".into(), "--b".into()], "x"));
         assert_eq!(flag_words("--a='x y' z"), (vec!["--a=x y".into()], "z"));
-        assert_eq!(flag_words("-- --a z"), (vec![], "--a z"));
+        assert_eq!(flag_words("-- --a z"), (vec![], " --a z"));
         assert_eq!(flag_words("--a -- z"), (vec!["--a".into()], " z"));
         assert_eq!(flag_words("--a"), (vec!["--a".into()], ""));
         assert_eq!(flag_words("-a z"), (vec![], "-a z"));

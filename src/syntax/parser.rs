@@ -392,7 +392,9 @@ mod tests {
 
     #[test]
     fn directive_regex_quirks() {
-        let d = |s: &str| directive(s).map(|((a, b), (c, e))| (&s[a..b], &s[c..e]));
+        fn d(s: &str) -> Option<(&str, &str)> {
+            directive(s).map(|((a, b), (c, e))| (&s[a..b], &s[c..e]))
+        }
         assert_eq!(d("# escape=`"), Some(("escape", "`")));
         assert_eq!(d("#Syntax = docker/dockerfile:1  "), Some(("Syntax", "docker/dockerfile:1")));
         assert_eq!(d("# escape=   "), Some(("escape", " ")));

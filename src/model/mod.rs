@@ -1,3 +1,6 @@
 //! The semantic model, built once per file from the syntax tree: stages and
 //! their graph, ARG/ENV scopes with BuildKit's variable expansion, and image
 //! references.
+
+pub mod expand;
+pub mod image;

@@ -442,7 +442,7 @@ pub(crate) fn extract_flags(line: &str) -> (Vec<(String, usize, usize)>, usize) 
                     return (flags, ceil_boundary(line, pos));
                 }
                 if blank_ok || !word.is_empty() {
-                    flags.push((std::mem::take(&mut word), start, pos));
+                    flags.push((std::mem::take(&mut word), start, ceil_boundary(line, pos)));
                 }
                 word.clear();
                 blank_ok = false;

@@ -56,11 +56,13 @@ impl From<Span> for std::ops::Range<usize> {
 }
 
 /// A parsed Dockerfile: what the parser found, in file order.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dockerfile {
     /// Whether the file starts with a UTF-8 byte-order mark (bytes `0..3`).
     pub bom: bool,
-    /// Parser directives (`# syntax=`, `# escape=`, `# check=`) at the top of the file.
+    /// Parser directives (`# syntax=`, `# escape=`, `# check=`) at the top of the
+    /// file, in order. A repeated directive is listed too (and reported as an
+    /// error); the first of each kind is the one in force.
     pub directives: Vec<Directive>,
     /// The escape character in force (`\` unless `# escape=` says otherwise).
     pub escape: char,
@@ -71,6 +73,36 @@ pub struct Dockerfile {
     pub comments: Vec<Comment>,
     /// Byte offsets at which each line starts (the first is always 0).
     pub line_starts: Vec<usize>,
+}
+
+impl Dockerfile {
+    /// The top-level pieces of the file, in order: the byte-order mark, parser
+    /// directives, comment lines outside instructions, and instructions. Between
+    /// and around them there is only whitespace (line breaks, indentation, blank
+    /// lines): together they reproduce the file byte for byte.
+    pub fn items(&self) -> Vec<Span> {
+        let mut out = Vec::with_capacity(
+            self.instructions.len() + self.comments.len() + self.directives.len() + 1,
+        );
+        if self.bom {
+            out.push(Span::new(0, 3));
+        }
+        out.extend(self.directives.iter().map(|d| d.span));
+        out.extend(
+            self.comments
+                .iter()
+                .filter(|c| !c.in_continuation)
+                .map(|c| c.span),
+        );
+        out.extend(self.instructions.iter().map(|i| i.span));
+        out.sort();
+        out
+    }
+
+    /// The first directive of a kind (the one BuildKit obeys).
+    pub fn directive(&self, kind: DirectiveKind) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.kind == kind)
+    }
 }
 
 /// The name of a parser directive.
@@ -338,6 +370,38 @@ impl Instruction {
         self.flags.iter().rev().find(|f| f.name == name)
     }
 
+    /// Call `f` with every span inside this instruction: keyword, flags,
+    /// arguments, heredocs, and those of a wrapped instruction.
+    pub fn visit_spans(&self, f: &mut dyn FnMut(Span)) {
+        f(self.span);
+        f(self.keyword_span);
+        for flag in &self.flags {
+            f(flag.span);
+        }
+        fn args(a: &Args, f: &mut dyn FnMut(Span)) {
+            match a {
+                Args::Empty => {}
+                Args::Exec(w) | Args::Words(w) => w.iter().for_each(|w| f(w.span)),
+                Args::Text(w) => f(w.span),
+                Args::Pairs(p) => p.iter().for_each(|kv| {
+                    f(kv.key.span);
+                    f(kv.value.span);
+                }),
+                Args::Healthcheck { kind, command } => {
+                    f(kind.span);
+                    args(command, f);
+                }
+                Args::Onbuild(inner) => inner.visit_spans(f),
+            }
+        }
+        args(&self.args, f);
+        for h in &self.heredocs {
+            f(h.marker_span);
+            f(h.body_span);
+            f(h.terminator_span);
+        }
+    }
+
     /// The instruction wrapped by `ONBUILD`, or `self`.
     pub fn effective(&self) -> &Instruction {
         match &self.args {
@@ -357,12 +421,17 @@ pub struct OffsetMap {
     segments: Vec<(usize, usize)>,
     /// Length of the logical line.
     len: usize,
+    /// Where an empty logical line sits in the file.
+    origin: usize,
 }
 
 impl OffsetMap {
-    /// An empty map.
-    pub fn new() -> Self {
-        OffsetMap::default()
+    /// An empty map whose logical line starts at file offset `origin`.
+    pub fn new(origin: usize) -> Self {
+        OffsetMap {
+            origin,
+            ..OffsetMap::default()
+        }
     }
 
     /// Record that the next `len` logical bytes come from the file at `file_start`.
@@ -404,7 +473,7 @@ impl OffsetMap {
     pub fn start(&self, pos: usize) -> usize {
         let i = self.segments.partition_point(|&(ls, _)| ls <= pos);
         if i == 0 {
-            return self.segments.first().map_or(0, |&(_, fs)| fs);
+            return self.segments.first().map_or(self.origin, |&(_, fs)| fs);
         }
         let (ls, fs) = self.segments[i - 1];
         fs + (pos - ls)

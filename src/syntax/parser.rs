@@ -212,15 +212,13 @@ impl<'a> Scanner<'a> {
                 ),
             }
         }
-        if !self.df.directives.iter().any(|d| d.kind == kind) {
-            self.df.directives.push(Directive {
-                kind,
-                span,
-                name_span: Span::new(offset + ns, offset + ne),
-                value,
-                value_span,
-            });
-        }
+        self.df.directives.push(Directive {
+            kind,
+            span,
+            name_span: Span::new(offset + ns, offset + ne),
+            value,
+            value_span,
+        });
         true
     }
 
@@ -259,7 +257,7 @@ impl<'a> Scanner<'a> {
                 i += 1;
                 continue;
             }
-            let mut map = OffsetMap::new();
+            let mut map = OffsetMap::new(l.start + lead);
             let mut logical = String::new();
             let start_line = i + 1;
             let first_start = l.start + lead;

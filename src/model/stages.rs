@@ -1,0 +1,636 @@
+//! Stages, their graph, and the ARG/ENV scopes of a Dockerfile, as BuildKit
+//! evaluates them.
+//!
+//! Facts this module encodes (from BuildKit's documentation and behaviour):
+//!
+//! * `ARG`s before the first `FROM` are *global*: they can be used in `FROM`
+//!   lines, and inside a stage only after the stage re-declares them with a bare
+//!   `ARG NAME` (which then takes the global default).
+//! * `ARG` and `ENV` are scoped to the stage that declares them. A stage built
+//!   `FROM` another stage inherits that stage's `ENV`, not its `ARG`s.
+//! * `ENV` wins over an `ARG` of the same name.
+//! * The platform `ARG`s (`TARGETPLATFORM`, `BUILDARCH`, ...) are predefined in
+//!   the global scope, and must be declared in a stage to be used there.
+//! * Stage names are case-insensitive; `COPY --from` and `RUN --mount=from=`
+//!   name a stage by name or by index, or else an image.
+
+use super::expand::{Env, Expanded, Lexer};
+use super::image::ImageRef;
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Span};
+use std::collections::HashMap;
+
+/// Build arguments BuildKit defines in the global scope.
+pub const PLATFORM_ARGS: [&str; 8] = [
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
+/// Build arguments usable without a declaration (proxy settings).
+pub const PROXY_ARGS: [&str; 8] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// Whether a variable is an `ARG` or an `ENV`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VarKind {
+    /// A build argument.
+    Arg,
+    /// An environment variable.
+    Env,
+}
+
+/// One declaration of a variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Var {
+    /// The variable's name.
+    pub name: String,
+    /// Its value, after expansion; `None` for an `ARG` without a default (its
+    /// value comes from `--build-arg`, or it is empty).
+    pub value: Option<String>,
+    /// `ARG` or `ENV`.
+    pub kind: VarKind,
+    /// The declaring instruction (index into `Dockerfile::instructions`).
+    pub instruction: usize,
+    /// The span of the name.
+    pub span: Span,
+}
+
+/// What a stage is built on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// An earlier stage, by index.
+    Stage(usize),
+    /// `scratch`: the empty image.
+    Scratch,
+    /// An image from a registry.
+    Image(ImageRef),
+    /// A name that is not a valid reference (after expansion), with the reason.
+    Invalid(String),
+}
+
+/// How one stage uses another (or an image).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DepKind {
+    /// `FROM <stage>`.
+    From,
+    /// `COPY --from=<stage>`.
+    CopyFrom,
+    /// `RUN --mount=...,from=<stage>`.
+    MountFrom,
+}
+
+/// What a `--from` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DepTarget {
+    /// A stage of this file.
+    Stage(usize),
+    /// An image (or a named build context).
+    Image(String),
+}
+
+/// An edge of the stage graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dep {
+    /// How.
+    pub kind: DepKind,
+    /// On what.
+    pub target: DepTarget,
+    /// The instruction that makes the edge.
+    pub instruction: usize,
+    /// Where the reference is written.
+    pub span: Span,
+}
+
+/// A build stage: a `FROM` and the instructions up to the next one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stage {
+    /// Position among the stages (0-based).
+    pub index: usize,
+    /// The `AS` name, lower-cased (stage names are case-insensitive).
+    pub name: Option<String>,
+    /// Where the name is written.
+    pub name_span: Option<Span>,
+    /// The `FROM` instruction (index into `Dockerfile::instructions`).
+    pub from: usize,
+    /// The base as written.
+    pub base_text: String,
+    /// The base after expanding global `ARG`s.
+    pub base_expanded: String,
+    /// Global `ARG`s the base refers to that have no value.
+    pub base_unset_args: Vec<String>,
+    /// What the base resolves to.
+    pub base: Base,
+    /// `--platform`, as written.
+    pub platform: Option<String>,
+    /// The instructions of the stage after its `FROM` (indices, in order).
+    pub instructions: Vec<usize>,
+    /// `ARG`/`ENV` declarations of the stage, in order.
+    pub vars: Vec<Var>,
+    /// Edges to other stages and images.
+    pub deps: Vec<Dep>,
+}
+
+/// The semantic model of one Dockerfile.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Model {
+    /// `ARG`s before the first `FROM`.
+    pub global_args: Vec<Var>,
+    /// The stages, in order.
+    pub stages: Vec<Stage>,
+    /// For each instruction, the stage it belongs to (`None` before the first `FROM`).
+    pub stage_of: Vec<Option<usize>>,
+    /// The escape character in force.
+    pub escape: char,
+}
+
+impl Model {
+    /// Build the model of a parsed file. Values given in `build_args` override
+    /// `ARG` defaults, as `--build-arg` does.
+    pub fn build(df: &Dockerfile, build_args: &HashMap<String, String>) -> Model {
+        Builder {
+            df,
+            build_args,
+            lexer: Lexer::new(df.escape),
+            model: Model {
+                escape: df.escape,
+                stage_of: vec![None; df.instructions.len()],
+                ..Model::default()
+            },
+        }
+        .run()
+    }
+
+    /// The last stage: what a build produces without `--target`.
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// The stage with this name (case-insensitive) or index.
+    pub fn stage_by_ref(&self, name: &str) -> Option<&Stage> {
+        resolve_stage(&self.stages, name, self.stages.len()).map(|i| &self.stages[i])
+    }
+
+    /// Which stages a build of `target` needs: `result[i]` is true when stage
+    /// `i` is `target` or one of its (transitive) dependencies.
+    pub fn reachable_from(&self, target: usize) -> Vec<bool> {
+        let mut seen = vec![false; self.stages.len()];
+        let mut stack = vec![target];
+        while let Some(i) = stack.pop() {
+            if i >= seen.len() || seen[i] {
+                continue;
+            }
+            seen[i] = true;
+            for d in &self.stages[i].deps {
+                if let DepTarget::Stage(j) = d.target {
+                    stack.push(j);
+                }
+            }
+        }
+        seen
+    }
+
+    /// The variables in scope just before instruction `at`: global `ARG`s for a
+    /// `FROM` or before the first stage; otherwise the stage's own, with `ENV`
+    /// inherited from parent stages.
+    pub fn scope_at(&self, at: usize) -> Scope {
+        let mut vars = HashMap::new();
+        match self.stage_of.get(at).copied().flatten() {
+            None => {
+                for v in self.global_args.iter().filter(|v| v.instruction < at) {
+                    vars.insert(v.name.clone(), v.clone());
+                }
+            }
+            Some(s) => {
+                self.stage_env(s, at, &mut vars, 0);
+            }
+        }
+        Scope { vars }
+    }
+
+    fn stage_env(&self, s: usize, at: usize, vars: &mut HashMap<String, Var>, depth: usize) {
+        let stage = &self.stages[s];
+        if let Base::Stage(parent) = stage.base
+            && depth < self.stages.len()
+            && parent < s
+        {
+            let end = self.stages[parent]
+                .instructions
+                .last()
+                .map_or(usize::MAX, |&i| i + 1);
+            self.stage_env(parent, end, vars, depth + 1);
+            vars.retain(|_, v| v.kind == VarKind::Env);
+        }
+        for v in stage.vars.iter().filter(|v| v.instruction < at) {
+            // ENV wins over ARG of the same name.
+            if v.kind == VarKind::Arg
+                && vars.get(&v.name).is_some_and(|old| old.kind == VarKind::Env)
+            {
+                continue;
+            }
+            vars.insert(v.name.clone(), v.clone());
+        }
+    }
+
+    /// Expand `word` with the variables in scope before instruction `at`.
+    pub fn expand(&self, word: &str, at: usize) -> Result<Expanded, super::expand::ExpandError> {
+        Lexer::new(self.escape).expand_word(word, &self.scope_at(at))
+    }
+}
+
+/// The variables in scope at one point of the file.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// By name.
+    pub vars: HashMap<String, Var>,
+}
+
+impl Env for Scope {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).and_then(|v| v.value.as_deref())
+    }
+}
+
+/// Resolve a stage reference (name or index) among the first `before` stages.
+fn resolve_stage(stages: &[Stage], name: &str, before: usize) -> Option<usize> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(i) = stages[..before.min(stages.len())]
+        .iter()
+        .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+    {
+        return Some(i);
+    }
+    name.parse::<usize>().ok().filter(|&i| i < before)
+}
+
+struct Builder<'a> {
+    df: &'a Dockerfile,
+    build_args: &'a HashMap<String, String>,
+    lexer: Lexer,
+    model: Model,
+}
+
+impl Builder<'_> {
+    fn run(mut self) -> Model {
+        let df = self.df;
+        for (i, inst) in df.instructions.iter().enumerate() {
+            match inst.keyword {
+                Keyword::From => self.from(i, inst),
+                Keyword::Arg => self.arg(i, inst),
+                _ => {
+                    if let Some(s) = self.model.stages.len().checked_sub(1) {
+                        self.model.stage_of[i] = Some(s);
+                        self.model.stages[s].instructions.push(i);
+                        self.in_stage(s, i, inst);
+                    }
+                }
+            }
+        }
+        self.model
+    }
+
+    fn global_env(&self) -> Scope {
+        let mut vars = HashMap::new();
+        for name in PLATFORM_ARGS {
+            vars.insert(
+                name.to_string(),
+                Var {
+                    name: name.to_string(),
+                    value: None,
+                    kind: VarKind::Arg,
+                    instruction: 0,
+                    span: Span::default(),
+                },
+            );
+        }
+        for v in &self.model.global_args {
+            vars.insert(v.name.clone(), v.clone());
+        }
+        Scope { vars }
+    }
+
+    fn from(&mut self, i: usize, inst: &Instruction) {
+        let words: &[crate::syntax::Word] = match &inst.args {
+            Args::Words(w) => w,
+            _ => &[],
+        };
+        let base_text = words.first().map(|w| w.value.clone()).unwrap_or_default();
+        let (name, name_span) = match words {
+            [_, kw, n] if kw.value.eq_ignore_ascii_case("as") => {
+                (Some(n.value.to_ascii_lowercase()), Some(n.span))
+            }
+            _ => (None, None),
+        };
+        let env = self.global_env();
+        let (base_expanded, unset) = match self.lexer.expand_word(&base_text, &env) {
+            Ok(e) => (e.value, e.unset),
+            Err(_) => (base_text.clone(), Vec::new()),
+        };
+        let index = self.model.stages.len();
+        let base = if let Some(j) = resolve_named_stage(&self.model.stages, &base_expanded) {
+            Base::Stage(j)
+        } else if base_expanded.eq_ignore_ascii_case("scratch") {
+            Base::Scratch
+        } else {
+            match ImageRef::parse(&base_expanded) {
+                Ok(r) => Base::Image(r),
+                Err(e) => Base::Invalid(e.to_string()),
+            }
+        };
+        let mut deps = Vec::new();
+        if let Base::Stage(j) = base {
+            deps.push(Dep {
+                kind: DepKind::From,
+                target: DepTarget::Stage(j),
+                instruction: i,
+                span: words.first().map_or(inst.keyword_span, |w| w.span),
+            });
+        }
+        self.model.stage_of[i] = Some(index);
+        self.model.stages.push(Stage {
+            index,
+            name,
+            name_span,
+            from: i,
+            base_text,
+            base_expanded,
+            base_unset_args: unset,
+            base,
+            platform: inst.flag("platform").and_then(|f| f.value.clone()),
+            instructions: Vec::new(),
+            vars: Vec::new(),
+            deps,
+        });
+    }
+
+    fn arg(&mut self, i: usize, inst: &Instruction) {
+        let Args::Words(words) = &inst.args else {
+            if let Some(s) = self.model.stages.len().checked_sub(1) {
+                self.model.stage_of[i] = Some(s);
+                self.model.stages[s].instructions.push(i);
+            }
+            return;
+        };
+        let stage = self.model.stages.len().checked_sub(1);
+        if let Some(s) = stage {
+            self.model.stage_of[i] = Some(s);
+            self.model.stages[s].instructions.push(i);
+        }
+        for w in words {
+            let (name, default) = match w.value.split_once('=') {
+                Some((n, d)) => (n.to_string(), Some(d.to_string())),
+                None => (w.value.clone(), None),
+            };
+            let scope = match stage {
+                None => self.global_env(),
+                Some(_) => self.model.scope_at(i),
+            };
+            let mut value = default.map(|d| {
+                self.lexer
+                    .expand_word(&d, &scope)
+                    .map_or(d.clone(), |e| e.value)
+            });
+            if let Some(v) = self.build_args.get(&name) {
+                value = Some(v.clone());
+            } else if value.is_none() && stage.is_some() {
+                // A bare ARG in a stage takes the global default.
+                value = self
+                    .model
+                    .global_args
+                    .iter()
+                    .rev()
+                    .find(|g| g.name == name)
+                    .and_then(|g| g.value.clone());
+            }
+            let var = Var {
+                span: Span::new(w.span.start, (w.span.start + name.len()).min(w.span.end)),
+                name,
+                value,
+                kind: VarKind::Arg,
+                instruction: i,
+            };
+            match stage {
+                None => self.model.global_args.push(var),
+                Some(s) => self.model.stages[s].vars.push(var),
+            }
+        }
+    }
+
+    fn in_stage(&mut self, s: usize, i: usize, inst: &Instruction) {
+        let inst = inst.effective();
+        match (&inst.keyword, &inst.args) {
+            (Keyword::Env, Args::Pairs(pairs)) => {
+                for kv in pairs {
+                    let scope = self.model.scope_at(i);
+                    let value = self
+                        .lexer
+                        .expand_word(&kv.value.value, &scope)
+                        .map_or_else(|_| kv.value.value.clone(), |e| e.value);
+                    self.model.stages[s].vars.push(Var {
+                        name: kv.key.value.clone(),
+                        value: Some(value),
+                        kind: VarKind::Env,
+                        instruction: i,
+                        span: kv.key.span,
+                    });
+                }
+            }
+            (Keyword::Copy, _) => {
+                if let Some(f) = inst.flag("from")
+                    && let Some(v) = &f.value
+                {
+                    let target = self.dep_target(v, i, s);
+                    self.model.stages[s].deps.push(Dep {
+                        kind: DepKind::CopyFrom,
+                        target,
+                        instruction: i,
+                        span: f.span,
+                    });
+                }
+            }
+            (Keyword::Run, _) => {
+                for f in inst.flags.iter().filter(|f| f.name == "mount") {
+                    let Some(spec) = &f.value else { continue };
+                    let Some(from) = mount_field(spec, "from") else {
+                        continue;
+                    };
+                    let target = self.dep_target(&from, i, s);
+                    self.model.stages[s].deps.push(Dep {
+                        kind: DepKind::MountFrom,
+                        target,
+                        instruction: i,
+                        span: f.span,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn dep_target(&self, raw: &str, at: usize, stage: usize) -> DepTarget {
+        let expanded = self
+            .lexer
+            .expand_word(raw, &self.model.scope_at(at))
+            .map_or_else(|_| raw.to_string(), |e| e.value);
+        match resolve_stage(&self.model.stages, &expanded, stage) {
+            Some(j) => DepTarget::Stage(j),
+            None => DepTarget::Image(expanded),
+        }
+    }
+}
+
+/// A `FROM` names an earlier stage by name only (an index is an image name there).
+fn resolve_named_stage(stages: &[Stage], name: &str) -> Option<usize> {
+    let lower = name.to_ascii_lowercase();
+    stages
+        .iter()
+        .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+}
+
+/// The value of `key` in a `--mount` spec (`type=cache,target=/x,from=build`).
+/// Fields are comma-separated; a field may be quoted as in CSV.
+pub fn mount_field(spec: &str, key: &str) -> Option<String> {
+    mount_fields(spec)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .and_then(|(_, v)| v)
+}
+
+/// All `key[=value]` fields of a `--mount` spec, in order.
+pub fn mount_fields(spec: &str) -> Vec<(String, Option<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(spec.as_bytes());
+    let mut out = Vec::new();
+    if let Some(Ok(record)) = reader.records().next() {
+        for field in record.iter() {
+            let field = field.trim();
+            match field.split_once('=') {
+                Some((k, v)) => out.push((k.to_string(), Some(v.to_string()))),
+                None => out.push((field.to_string(), None)),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn model(src: &str) -> (Dockerfile, Model) {
+        let df = parse(src).dockerfile;
+        let m = Model::build(&df, &HashMap::new());
+        (df, m)
+    }
+
+    #[test]
+    fn stages_names_and_bases() {
+        let (_, m) = model(
+            "ARG GO=1.22\nFROM golang:${GO}-alpine AS Build\nRUN go build\n\
+             FROM build AS test\nFROM scratch\nCOPY --from=build /app /app\n\
+             COPY --from=0 /x /x\nCOPY --from=alpine:3 /y /y\n",
+        );
+        assert_eq!(m.stages.len(), 3);
+        assert_eq!(m.stages[0].name.as_deref(), Some("build"));
+        assert_eq!(m.stages[0].base_expanded, "golang:1.22-alpine");
+        match &m.stages[0].base {
+            Base::Image(r) => assert_eq!(r.tag.as_deref(), Some("1.22-alpine")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(m.stages[1].base, Base::Stage(0));
+        assert_eq!(m.stages[2].base, Base::Scratch);
+        let targets: Vec<_> = m.stages[2].deps.iter().map(|d| d.target.clone()).collect();
+        assert_eq!(
+            targets,
+            vec![
+                DepTarget::Stage(0),
+                DepTarget::Stage(0),
+                DepTarget::Image("alpine:3".into())
+            ]
+        );
+        assert_eq!(m.reachable_from(2), vec![true, false, true]);
+        assert_eq!(m.reachable_from(1), vec![true, true, false]);
+    }
+
+    #[test]
+    fn arg_and_env_scopes() {
+        let src = "ARG V=1\nARG W\nFROM a\nRUN echo\nARG V\nENV E=$V-x\nARG E=ignored\n\
+                   RUN echo\nFROM a AS b\nRUN echo\n";
+        let (df, m) = model(src);
+        let at = |needle: &str, nth: usize| {
+            df.instructions
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.original == needle)
+                .nth(nth)
+                .map(|(k, _)| k)
+                .unwrap()
+        };
+        // Global ARG is not visible in a stage until re-declared.
+        assert!(m.scope_at(at("RUN echo", 0)).get("V").is_none());
+        let scope = m.scope_at(at("RUN echo", 1));
+        assert_eq!(scope.get("V"), Some("1"));
+        assert_eq!(scope.get("E"), Some("1-x"), "ENV wins over ARG");
+        // A new stage starts empty.
+        assert!(m.scope_at(at("RUN echo", 2)).get("E").is_none());
+        assert_eq!(m.expand("${V:-d}/$E", at("RUN echo", 1)).unwrap().value, "1/1-x");
+    }
+
+    #[test]
+    fn env_is_inherited_from_parent_stage_but_args_are_not() {
+        let (df, m) = model("FROM a AS base\nARG A=1\nENV E=2\nFROM base\nRUN x\n");
+        let run = df.instructions.len() - 1;
+        let scope = m.scope_at(run);
+        assert_eq!(scope.get("E"), Some("2"));
+        assert!(scope.get("A").is_none());
+    }
+
+    #[test]
+    fn build_args_override_defaults() {
+        let df = parse("ARG TAG=1\nFROM img:$TAG\n").dockerfile;
+        let args = HashMap::from([("TAG".to_string(), "2".to_string())]);
+        let m = Model::build(&df, &args);
+        assert_eq!(m.stages[0].base_expanded, "img:2");
+    }
+
+    #[test]
+    fn mounts_from_stages() {
+        let (_, m) = model(
+            "FROM a AS deps\nFROM b\nRUN --mount=type=bind,from=deps,target=/d \
+             --mount=type=cache,target=/c make\n",
+        );
+        assert_eq!(m.stages[1].deps.len(), 1);
+        assert_eq!(m.stages[1].deps[0].target, DepTarget::Stage(0));
+        assert_eq!(
+            mount_fields("type=cache,\"target=/a,b\",ro"),
+            vec![
+                ("type".into(), Some("cache".into())),
+                ("target".into(), Some("/a,b".into())),
+                ("ro".into(), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn unset_base_args_are_recorded() {
+        let (_, m) = model("ARG BASE\nFROM ${BASE}\n");
+        assert_eq!(m.stages[0].base_unset_args, vec!["BASE".to_string()]);
+        assert!(matches!(m.stages[0].base, Base::Invalid(_)));
+    }
+}

@@ -139,6 +139,7 @@ fn finds_dockerfiles_by_name() {
         "notes.txt",
         "MyDockerfile",
         ".hidden/Dockerfile",
+        ".git/Dockerfile",
         ".Dockerfile.swp",
     ];
     for f in found.iter().chain(&not_found) {
@@ -166,7 +167,6 @@ fn honors_gitignore_and_ignore_files() {
         "x.gen.Dockerfile",
         "sub/Dockerfile",
         "sub/vendored/Dockerfile",
-        ".git/Dockerfile",
     ] {
         write(d, f, TYPO);
     }
@@ -213,6 +213,24 @@ fn a_file_named_twice_is_reported_once() {
         ],
     );
     assert_eq!(r.stdout.lines().count(), 1, "{r:?}");
+
+    // Standard input named like a file on disk is a second input, not a duplicate.
+    let args = [
+        "check",
+        "--format",
+        "concise",
+        "Dockerfile",
+        "-",
+        "--stdin-filename",
+        "Dockerfile",
+    ];
+    let r = run_with(dir.path(), &args, Some(b"FROM x\nCOPYY a b\n"));
+    assert_eq!(
+        r.stdout,
+        "Dockerfile:2:1: error[SW002] unknown instruction: RUNN (did you mean RUN?)\n\
+         Dockerfile:2:1: error[SW002] unknown instruction: COPYY (did you mean COPY?)\n",
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -40,6 +40,8 @@ struct Checked {
 struct FileResult {
     /// Sort key: the path as given or found.
     key: PathBuf,
+    /// Whether this is standard input (which may be named like a file).
+    stdin: bool,
     outcome: Result<Checked, FileError>,
 }
 
@@ -66,6 +68,7 @@ pub fn run(args: &CheckArgs) -> Status {
         .par_iter()
         .map(|path| FileResult {
             key: path.clone(),
+            stdin: false,
             outcome: check_path(path, &renderer),
         })
         .collect();
@@ -75,10 +78,15 @@ pub fn run(args: &CheckArgs) -> Status {
         let result = match found {
             Found::File(path) => {
                 let outcome = check_path(&path, &renderer);
-                FileResult { key: path, outcome }
+                FileResult {
+                    key: path,
+                    stdin: false,
+                    outcome,
+                }
             }
             Found::Error(e) => FileResult {
                 key: PathBuf::from(&e.path),
+                stdin: false,
                 outcome: Err(e),
             },
             Found::Warning(w) => {
@@ -107,16 +115,18 @@ pub fn run(args: &CheckArgs) -> Status {
             .and_then(|bytes| check_bytes(name, &bytes, &renderer));
         results.push(FileResult {
             key: PathBuf::from(name),
+            stdin: true,
             outcome,
         });
     }
     results.extend(inputs.errors.into_iter().map(|e| FileResult {
         key: PathBuf::from(&e.path),
+        stdin: false,
         outcome: Err(e),
     }));
     // By path; a file named twice, or under two searched directories, once.
-    results.sort_by(|a, b| a.key.cmp(&b.key));
-    results.dedup_by(|a, b| a.key == b.key);
+    results.sort_by(|a, b| (&a.key, a.stdin).cmp(&(&b.key, b.stdin)));
+    results.dedup_by(|a, b| (&a.key, a.stdin) == (&b.key, b.stdin));
 
     let mut summary = Summary::default();
     let mut errors = Vec::new();

@@ -61,72 +61,7 @@ pub fn run(args: &CheckArgs) -> Status {
         CheckFormat::Json => Renderer::Json,
     };
 
-    // Explicit files on rayon's threads, directories on the walker's: each
-    // found file is checked on the thread that found it.
-    let mut results: Vec<FileResult> = inputs
-        .files
-        .par_iter()
-        .map(|path| FileResult {
-            key: path.clone(),
-            stdin: false,
-            outcome: check_path(path, &renderer),
-        })
-        .collect();
-    let walked = Mutex::new(Vec::new());
-    let warnings = Mutex::new(Vec::new());
-    discover::walk(&inputs.dirs, &|found| {
-        let result = match found {
-            Found::File(path) => {
-                let outcome = check_path(&path, &renderer);
-                FileResult {
-                    key: path,
-                    stdin: false,
-                    outcome,
-                }
-            }
-            Found::Error(e) => FileResult {
-                key: PathBuf::from(&e.path),
-                stdin: false,
-                outcome: Err(e),
-            },
-            Found::Warning(w) => {
-                lock(&warnings).push(w);
-                return;
-            }
-        };
-        lock(&walked).push(result);
-    });
-    results.append(&mut lock(&walked));
-    let mut warnings = std::mem::take(&mut *lock(&warnings));
-    warnings.sort();
-    warnings.dedup();
-    for w in warnings {
-        output::report(args.color, &ToolError::warning(w));
-    }
-
-    if inputs.stdin {
-        let name = args.stdin_filename.as_deref().unwrap_or(STDIN_NAME);
-        let outcome = read_stdin()
-            .map_err(|e| FileError {
-                path: name.to_string(),
-                message: format!("standard input: {}", discover::io_message(&e)),
-                position: None,
-            })
-            .and_then(|bytes| check_bytes(name, &bytes, &renderer));
-        results.push(FileResult {
-            key: PathBuf::from(name),
-            stdin: true,
-            outcome,
-        });
-    }
-    results.extend(inputs.errors.into_iter().map(|e| FileResult {
-        key: PathBuf::from(&e.path),
-        stdin: false,
-        outcome: Err(e),
-    }));
-    // By path; a file named twice, or under two searched directories, once.
-    results.sort_by(|a, b| (&a.key, a.stdin).cmp(&(&b.key, b.stdin)));
-    results.dedup_by(|a, b| (&a.key, a.stdin) == (&b.key, b.stdin));
+    let results = check_all(args, inputs, &renderer);
 
     let mut summary = Summary::default();
     let mut errors = Vec::new();
@@ -165,6 +100,81 @@ pub fn run(args: &CheckArgs) -> Status {
     } else {
         Status::Clean
     }
+}
+
+/// Check every input: explicit files on rayon's threads, directories on the
+/// walker's (each found file is checked on the thread that found it), then
+/// standard input. Sorted by path, without duplicates.
+fn check_all(args: &CheckArgs, inputs: discover::Inputs, renderer: &Renderer) -> Vec<FileResult> {
+    let mut results: Vec<FileResult> = Vec::new();
+    if !inputs.files.is_empty() {
+        results = inputs
+            .files
+            .par_iter()
+            .map(|path| FileResult {
+                key: path.clone(),
+                stdin: false,
+                outcome: check_path(path, renderer),
+            })
+            .collect();
+    }
+    let walked = Mutex::new(Vec::new());
+    let warnings = Mutex::new(Vec::new());
+    discover::walk(&inputs.dirs, &|found| {
+        let result = match found {
+            Found::File(path) => {
+                let outcome = check_path(&path, renderer);
+                FileResult {
+                    key: path,
+                    stdin: false,
+                    outcome,
+                }
+            }
+            Found::Error(e) => FileResult {
+                key: PathBuf::from(&e.path),
+                stdin: false,
+                outcome: Err(e),
+            },
+            Found::Warning(w) => {
+                lock(&warnings).push(w);
+                return;
+            }
+        };
+        lock(&walked).push(result);
+    });
+    results.append(&mut lock(&walked));
+    let mut warnings = std::mem::take(&mut *lock(&warnings));
+    warnings.sort();
+    warnings.dedup();
+    for w in warnings {
+        output::report(args.color, &ToolError::warning(w));
+    }
+
+    if inputs.stdin {
+        let name = args.stdin_filename.as_deref().unwrap_or(STDIN_NAME);
+        let outcome = read_stdin()
+            .map_err(|e| FileError {
+                path: name.to_string(),
+                message: format!("standard input: {}", discover::io_message(&e)),
+                position: None,
+            })
+            .and_then(|bytes| check_bytes(name, &bytes, renderer));
+        results.push(FileResult {
+            key: PathBuf::from(name),
+            stdin: true,
+            outcome,
+        });
+    }
+    results.extend(inputs.errors.into_iter().map(|e| FileResult {
+        key: PathBuf::from(&e.path),
+        stdin: false,
+        outcome: Err(e),
+    }));
+    // By path; a file named twice, or under two searched directories, once.
+    results.sort_by(|a, b| (&a.key, a.stdin).cmp(&(&b.key, b.stdin)));
+    results.dedup_by(|a, b| (&a.key, a.stdin) == (&b.key, b.stdin));
+
+    results
 }
 
 /// The paths to look at, after checking the arguments that clap cannot.

@@ -527,7 +527,7 @@ fn human_output() {
 }
 
 #[test]
-fn colour_on_request_only() {
+fn color_on_request_only() {
     let dir = tempdir();
     write(dir.path(), "Dockerfile", TYPO);
     let always = run(dir.path(), &["check", "--color", "always"]);

@@ -77,7 +77,7 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
-    /// When to colour the human format (auto: when writing to a terminal and NO_COLOR is unset).
+    /// When to color the human format (auto: when writing to a terminal and NO_COLOR is unset).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Do not print the summary line.
@@ -111,7 +111,7 @@ pub struct ParseArgs {
     /// `json`: the official parser's shape; `dump`: BuildKit's `Node.Dump()`.
     #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
     pub format: ParseFormat,
-    /// When to colour syntax errors on stderr.
+    /// When to color syntax errors on stderr.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }

@@ -1,11 +1,11 @@
-//! Where text goes: colour decisions, stdout that survives a closed pipe, and
+//! Where text goes: color decisions, stdout that survives a closed pipe, and
 //! errors about running the tool, drawn on stderr by miette.
 
 use clap::ValueEnum;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
-/// When to use colour.
+/// When to use color.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// When the output is a terminal and `NO_COLOR` is not set.
@@ -18,7 +18,7 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Whether to colour output going to a stream that is (or is not) a terminal.
+    /// Whether to color output going to a stream that is (or is not) a terminal.
     pub fn enabled(self, is_terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
@@ -29,12 +29,12 @@ impl ColorChoice {
         }
     }
 
-    /// Whether to colour standard output.
+    /// Whether to color standard output.
     pub fn stdout(self) -> bool {
         self.enabled(io::stdout().is_terminal())
     }
 
-    /// Whether to colour standard error.
+    /// Whether to color standard error.
     pub fn stderr(self) -> bool {
         self.enabled(io::stderr().is_terminal())
     }
@@ -182,7 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn colour_choice() {
+    fn color_choice() {
         assert!(ColorChoice::Always.enabled(false));
         assert!(!ColorChoice::Never.enabled(true));
         assert!(!ColorChoice::Auto.enabled(false));

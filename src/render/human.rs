@@ -28,7 +28,7 @@ pub struct Human {
 }
 
 impl Human {
-    /// A renderer; `color` adds ANSI colour codes.
+    /// A renderer; `color` adds ANSI color codes.
     pub fn new(color: bool) -> Self {
         Human {
             config: Config {
@@ -154,7 +154,7 @@ error[SW002]: unknown instruction: RUNN
     }
 
     #[test]
-    fn colour_only_when_asked() {
+    fn color_only_when_asked() {
         let src = "RUNN x\n";
         let d = [diag(Span::new(0, 4))];
         assert!(!render(false, src, &d).contains('\x1b'));

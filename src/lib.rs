@@ -12,9 +12,11 @@
 
 #![warn(missing_docs)]
 
-pub mod syntax;
+pub mod cli;
 pub mod diagnostic;
 pub mod model;
+pub mod render;
+pub mod syntax;
 
 pub use diagnostic::{Diagnostic, Severity};
 

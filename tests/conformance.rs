@@ -13,13 +13,22 @@ fn buildkit_positive_fixtures() {
         return;
     };
     let dir = shared.join("conformance/buildkit/testfiles");
-    let mut cases: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
-    assert!(cases.len() >= 33, "expected the 33 fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 33,
+        "expected the 33 fixtures, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let bytes = fs::read(case.join("Dockerfile")).unwrap();
-        let want = fs::read_to_string(case.join("result")).unwrap().replace("\r\n", "\n");
+        let want = fs::read_to_string(case.join("result"))
+            .unwrap()
+            .replace("\r\n", "\n");
         let text = syntax::decode(&bytes).expect("fixture is UTF-8");
         let parse = syntax::parse(text);
         let got = dump::buildkit_dump(&parse.dockerfile);
@@ -46,7 +55,11 @@ fn buildkit_negative_fixtures() {
         let case = entry.unwrap().path();
         let bytes = fs::read(case.join("Dockerfile")).unwrap();
         let parse = syntax::parse(syntax::decode(&bytes).unwrap());
-        assert!(!parse.errors.is_empty(), "{} must be rejected", case.display());
+        assert!(
+            !parse.errors.is_empty(),
+            "{} must be rejected",
+            case.display()
+        );
         n += 1;
     }
     assert_eq!(n, 4);
@@ -76,7 +89,11 @@ fn corpus_matches_official_parser() {
         return;
     };
     let files = common::corpus_files(&shared);
-    assert!(files.len() > 500, "corpus looks incomplete: {}", files.len());
+    assert!(
+        files.len() > 500,
+        "corpus looks incomplete: {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for (name, path) in &files {
         let expected_path = shared.join("corpus-expected").join(format!("{name}.json"));
@@ -92,7 +109,9 @@ fn corpus_matches_official_parser() {
         };
         if expected.get("error").is_some() {
             if parse.errors.is_empty() {
-                failures.push(format!("{name}: the official parser rejects it, we accept it"));
+                failures.push(format!(
+                    "{name}: the official parser rejects it, we accept it"
+                ));
             }
             continue;
         }

@@ -8,14 +8,74 @@ use slipway::syntax::{self, Args, Dockerfile, Span};
 
 /// Fragments that exercise every corner of the grammar.
 const PIECES: &[&str] = &[
-    "FROM", "from", "RUN", "run", "COPY", "ADD", "ENV", "LABEL", "ARG", "CMD", "ENTRYPOINT",
-    "SHELL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME", "USER", "WORKDIR", "STOPSIGNAL",
-    "MAINTAINER", "WRONG", " ", "  ", "\t", "\\", "`", "\n", "\r\n", "#", "# escape=`",
-    "# escape=\\", "# syntax=docker/dockerfile:1", "# check=skip=all", "--from=build",
-    "--mount=type=cache,target=/root/.cache", "--chown=1:1", "--", "-", "\"", "'", "[", "]",
-    ",", "[\"a\", \"b\"]", "[1]", "<<EOF", "<<-EOF", "<<'EOF'", "EOF", "\tEOF", "3<<X", "X",
-    "=", "a=b", "key value", "${A:-b}", "$A", "é", "♥", "\u{a0}", "\u{85}", "\u{feff}", "\0",
-    "CMD", "NONE", "\\\n", "\\ \n", "`\n",
+    "FROM",
+    "from",
+    "RUN",
+    "run",
+    "COPY",
+    "ADD",
+    "ENV",
+    "LABEL",
+    "ARG",
+    "CMD",
+    "ENTRYPOINT",
+    "SHELL",
+    "ONBUILD",
+    "HEALTHCHECK",
+    "EXPOSE",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "STOPSIGNAL",
+    "MAINTAINER",
+    "WRONG",
+    " ",
+    "  ",
+    "\t",
+    "\\",
+    "`",
+    "\n",
+    "\r\n",
+    "#",
+    "# escape=`",
+    "# escape=\\",
+    "# syntax=docker/dockerfile:1",
+    "# check=skip=all",
+    "--from=build",
+    "--mount=type=cache,target=/root/.cache",
+    "--chown=1:1",
+    "--",
+    "-",
+    "\"",
+    "'",
+    "[",
+    "]",
+    ",",
+    "[\"a\", \"b\"]",
+    "[1]",
+    "<<EOF",
+    "<<-EOF",
+    "<<'EOF'",
+    "EOF",
+    "\tEOF",
+    "3<<X",
+    "X",
+    "=",
+    "a=b",
+    "key value",
+    "${A:-b}",
+    "$A",
+    "é",
+    "♥",
+    "\u{a0}",
+    "\u{85}",
+    "\u{feff}",
+    "\0",
+    "CMD",
+    "NONE",
+    "\\\n",
+    "\\ \n",
+    "`\n",
 ];
 
 fn dockerfile_like() -> impl Strategy<Value = String> {
@@ -24,7 +84,10 @@ fn dockerfile_like() -> impl Strategy<Value = String> {
 
 fn check_spans_on_boundaries(src: &str, df: &Dockerfile, errors: &[syntax::SyntaxError]) {
     let ok = |s: Span, what: &str| {
-        assert!(s.start <= s.end && s.end <= src.len(), "{what} {s:?} outside the file");
+        assert!(
+            s.start <= s.end && s.end <= src.len(),
+            "{what} {s:?} outside the file"
+        );
         assert!(
             src.is_char_boundary(s.start) && src.is_char_boundary(s.end),
             "{what} {s:?} not on char boundaries"
@@ -59,7 +122,10 @@ fn check_items_reproduce_file(src: &str, df: &Dockerfile) {
     let mut pos = 0;
     let mut rebuilt = String::with_capacity(src.len());
     for item in df.items() {
-        assert!(item.start >= pos, "items overlap at {item:?} (previous ended at {pos})");
+        assert!(
+            item.start >= pos,
+            "items overlap at {item:?} (previous ended at {pos})"
+        );
         let gap = &src[pos..item.start];
         assert!(
             gap.chars().all(char::is_whitespace),
@@ -70,7 +136,10 @@ fn check_items_reproduce_file(src: &str, df: &Dockerfile) {
         pos = item.end;
     }
     let tail = &src[pos..];
-    assert!(tail.chars().all(char::is_whitespace), "non-whitespace at the end: {tail:?}");
+    assert!(
+        tail.chars().all(char::is_whitespace),
+        "non-whitespace at the end: {tail:?}"
+    );
     rebuilt.push_str(tail);
     assert_eq!(rebuilt, src);
 }
@@ -79,7 +148,10 @@ fn check_offset_maps(src: &str, df: &Dockerfile) {
     for inst in &df.instructions {
         let pieces = inst.map.pieces(0, inst.map.len());
         let joined: String = pieces.iter().map(|s| s.text(src)).collect();
-        assert_eq!(joined, inst.original, "offset map does not rebuild the logical line");
+        assert_eq!(
+            joined, inst.original,
+            "offset map does not rebuild the logical line"
+        );
         // Words split on whitespace are copied verbatim from the file.
         if let (Args::Words(words), false) = (&inst.args, inst.keyword == syntax::Keyword::Arg) {
             for w in words {
@@ -101,7 +173,10 @@ fn check_offset_maps(src: &str, df: &Dockerfile) {
 fn check_all(src: &str) {
     let first = syntax::parse(src);
     let second = syntax::parse(src);
-    assert_eq!(first.dockerfile, second.dockerfile, "parsing is not deterministic");
+    assert_eq!(
+        first.dockerfile, second.dockerfile,
+        "parsing is not deterministic"
+    );
     assert_eq!(first.errors, second.errors, "parsing is not deterministic");
     check_spans_on_boundaries(src, &first.dockerfile, &first.errors);
     check_items_reproduce_file(src, &first.dockerfile);

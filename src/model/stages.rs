@@ -236,7 +236,9 @@ impl Model {
         for v in stage.vars.iter().filter(|v| v.instruction < at) {
             // ENV wins over ARG of the same name.
             if v.kind == VarKind::Arg
-                && vars.get(&v.name).is_some_and(|old| old.kind == VarKind::Env)
+                && vars
+                    .get(&v.name)
+                    .is_some_and(|old| old.kind == VarKind::Env)
             {
                 continue;
             }
@@ -326,10 +328,13 @@ impl Builder<'_> {
             Args::Words(w) => w,
             _ => &[],
         };
-        let base_text = words.first().map(|w| w.value.clone()).unwrap_or_default();
+        let base_text = words
+            .first()
+            .map(|w| w.value.to_string())
+            .unwrap_or_default();
         let (name, name_span) = match words {
             [_, kw, n] if kw.value.eq_ignore_ascii_case("as") => {
-                (Some(n.value.to_ascii_lowercase()), Some(n.span))
+                (Some(n.value.to_ascii_lowercase().to_string()), Some(n.span))
             }
             _ => (None, None),
         };
@@ -368,7 +373,9 @@ impl Builder<'_> {
             base_expanded,
             base_unset_args: unset,
             base,
-            platform: inst.flag("platform").and_then(|f| f.value.clone()),
+            platform: inst
+                .flag("platform")
+                .and_then(|f| f.value.as_ref().map(|v| v.to_string())),
             instructions: Vec::new(),
             vars: Vec::new(),
             deps,
@@ -391,7 +398,7 @@ impl Builder<'_> {
         for w in words {
             let (name, default) = match w.value.split_once('=') {
                 Some((n, d)) => (n.to_string(), Some(d.to_string())),
-                None => (w.value.clone(), None),
+                None => (w.value.to_string(), None),
             };
             let scope = match stage {
                 None => self.global_env(),
@@ -437,9 +444,9 @@ impl Builder<'_> {
                     let value = self
                         .lexer
                         .expand_word(&kv.value.value, &scope)
-                        .map_or_else(|_| kv.value.value.clone(), |e| e.value);
+                        .map_or_else(|_| kv.value.value.to_string(), |e| e.value);
                     self.model.stages[s].vars.push(Var {
-                        name: kv.key.value.clone(),
+                        name: kv.key.value.to_string(),
                         value: Some(value),
                         kind: VarKind::Env,
                         instruction: i,
@@ -589,7 +596,10 @@ mod tests {
         assert_eq!(scope.get("E"), Some("1-x"), "ENV wins over ARG");
         // A new stage starts empty.
         assert!(m.scope_at(at("RUN echo", 2)).get("E").is_none());
-        assert_eq!(m.expand("${V:-d}/$E", at("RUN echo", 1)).unwrap().value, "1/1-x");
+        assert_eq!(
+            m.expand("${V:-d}/$E", at("RUN echo", 1)).unwrap().value,
+            "1/1-x"
+        );
     }
 
     #[test]

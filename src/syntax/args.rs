@@ -3,7 +3,10 @@
 
 use super::ast::*;
 use super::json::{JsonArgs, classify};
-use super::lex::{ceil_boundary, is_byte_space, is_go_space, is_split_space, split_words};
+use super::lex::{
+    ceil_boundary, is_byte_space, is_go_space, is_split_space, leading_space, split_words,
+};
+use compact_str::CompactString;
 
 /// How deep `ONBUILD` may wrap instructions before we stop looking inside.
 const MAX_ONBUILD_DEPTH: usize = 4;
@@ -11,17 +14,20 @@ const MAX_ONBUILD_DEPTH: usize = 4;
 /// Parse a whole logical line into an instruction. Line numbers and the
 /// instruction's span are filled in by the caller.
 pub(crate) fn instruction(
-    logical: &str,
-    map: &OffsetMap,
+    logical: String,
+    map: OffsetMap,
     escape: char,
 ) -> (Instruction, Vec<SyntaxError>) {
     let mut cx = Cx {
-        map,
+        map: &map,
         escape,
         errors: Vec::new(),
     };
-    let inst = cx.node(logical, 0, 0);
-    (inst, cx.errors)
+    let mut inst = cx.node(&logical, 0, 0);
+    let errors = cx.errors;
+    inst.original = logical;
+    inst.map = map;
+    (inst, errors)
 }
 
 struct Cx<'m> {
@@ -33,7 +39,7 @@ struct Cx<'m> {
 /// Trim Go spaces from both ends, returning the new bounds within `s`.
 fn trim_bounds(s: &str, start: usize, end: usize) -> (usize, usize) {
     let t = &s[start..end];
-    let left = t.len() - t.trim_start_matches(is_go_space).len();
+    let left = leading_space(t);
     let right = t.trim_end_matches(is_go_space).len();
     if right <= left {
         return (start + left, start + left);
@@ -48,7 +54,7 @@ impl Cx<'_> {
 
     fn word(&self, line: &str, base: usize, a: usize, b: usize) -> Word {
         Word {
-            value: line[a..b].to_string(),
+            value: CompactString::from(&line[a..b]),
             span: self.span(base, a, b),
         }
     }
@@ -64,9 +70,7 @@ impl Cx<'_> {
     /// BuildKit's `newNodeFromLine`: `line` sits at `base` in the logical line.
     fn node(&mut self, line: &str, base: usize, depth: usize) -> Instruction {
         let (ts, te) = trim_bounds(line, 0, line.len());
-        let cmd_end = line[ts..te]
-            .find(is_split_space)
-            .map_or(te, |i| ts + i);
+        let cmd_end = line[ts..te].find(is_split_space).map_or(te, |i| ts + i);
         let keyword_text = &line[ts..cmd_end];
         let keyword = Keyword::from_word(keyword_text);
         let keyword_span = self.span(base, ts, cmd_end);
@@ -80,12 +84,12 @@ impl Cx<'_> {
             for (raw, a, b) in found {
                 let body = raw.strip_prefix("--").unwrap_or(&raw);
                 let (name, value) = match body.split_once('=') {
-                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                    None => (body.to_string(), None),
+                    Some((n, v)) => (CompactString::from(n), Some(CompactString::from(v))),
+                    None => (CompactString::from(body), None),
                 };
                 flags.push(Flag {
                     span: self.span(base, rest_start + a, rest_start + b),
-                    raw,
+                    raw: CompactString::from(raw),
                     name,
                     value,
                 });
@@ -144,7 +148,9 @@ impl Cx<'_> {
                     );
                     Args::Empty
                 } else {
-                    let inner = self.node(&line[a0..a1], base + a0, depth + 1);
+                    let mut inner = self.node(&line[a0..a1], base + a0, depth + 1);
+                    inner.original = line[a0..a1].to_string();
+                    inner.map = self.map.clone();
                     if matches!(
                         inner.keyword,
                         Keyword::Onbuild | Keyword::From | Keyword::Maintainer
@@ -171,24 +177,25 @@ impl Cx<'_> {
             span: Span::new(ss, se.max(ss)),
             start_line: 0,
             end_line: 0,
-            original: line.to_string(),
+            // Filled in by the caller, which owns the text and the map.
+            original: String::new(),
             flags,
             args,
             heredocs: Vec::new(),
             prev_comments: Vec::new(),
-            map: self.map.clone(),
+            map: OffsetMap::default(),
         }
     }
 
     fn json(&mut self, line: &str, base: usize, a0: usize, a1: usize) -> Option<Args> {
         let text = &line[a0..a1];
-        let lead = text.len() - text.trim_start_matches(is_go_space).len();
+        let lead = leading_space(text);
         match classify(&text[lead..]) {
             JsonArgs::NotJson => None,
             JsonArgs::Strings(v) => Some(Args::Exec(
                 v.into_iter()
                     .map(|(value, s, e)| Word {
-                        value,
+                        value: CompactString::from(value),
                         span: self.span(base, a0 + lead + s, a0 + lead + e),
                     })
                     .collect(),
@@ -286,11 +293,11 @@ impl Cx<'_> {
             let vs = (s + eq + 1).min(e);
             pairs.push(KeyValue {
                 key: Word {
-                    value: k.to_string(),
+                    value: CompactString::from(k),
                     span: self.span(base, a0 + s, a0 + s + eq),
                 },
                 value: Word {
-                    value: v.to_string(),
+                    value: CompactString::from(v),
                     span: self.span(base, a0 + vs, a0 + e),
                 },
                 equals: true,
@@ -300,8 +307,11 @@ impl Cx<'_> {
     }
 
     fn healthcheck(&mut self, line: &str, base: usize, a0: usize, a1: usize) -> Args {
-        let bytes = line[a0..a1].as_bytes();
-        let sep = bytes.iter().position(|&b| is_byte_space(b)).unwrap_or(bytes.len());
+        let bytes = &line.as_bytes()[a0..a1];
+        let sep = bytes
+            .iter()
+            .position(|&b| is_byte_space(b))
+            .unwrap_or(bytes.len());
         if sep == 0 {
             return Args::Empty;
         }
@@ -321,7 +331,11 @@ impl Cx<'_> {
 }
 
 /// BuildKit's `parseWords` over `rest`: `(word, start, end)`.
-pub(crate) fn words(rest: &str, escape: char) -> Vec<(String, usize, usize)> {
+///
+/// Words are separated by unquoted whitespace; quotes and escape characters are
+/// kept, so a word is always the text of its range, except that an escape
+/// character at the very end of `rest` is dropped.
+pub(crate) fn words(rest: &str, escape: char) -> Vec<(CompactString, usize, usize)> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -330,11 +344,11 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<(String, usize, usize)> {
     }
     let mut out = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
     let mut start = 0;
     let mut quote = '\0';
-    let mut blank_ok = false;
+    let mut has_content = false; // BuildKit's "blankOK || len(word) > 0"
     let mut chars = rest.char_indices().peekable();
+    let mut dropped_escape = false;
     while let Some((pos, ch)) = chars.next() {
         if phase == Phase::Spaces {
             if is_go_space(ch) {
@@ -342,53 +356,51 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<(String, usize, usize)> {
             }
             phase = Phase::Word;
             start = pos;
+            has_content = false;
         }
-        let at_end = |chars: &mut std::iter::Peekable<std::str::CharIndices>| chars.peek().is_none();
         if phase == Phase::Word {
             if is_go_space(ch) {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    out.push((std::mem::take(&mut word), start, pos));
+                if has_content {
+                    out.push((CompactString::from(&rest[start..pos]), start, pos));
                 }
-                word.clear();
-                blank_ok = false;
                 continue;
             }
             if ch == '\'' || ch == '"' {
                 quote = ch;
-                blank_ok = true;
                 phase = Phase::Quote;
             }
             if ch == escape {
-                if at_end(&mut chars) {
+                if chars.peek().is_none() {
+                    dropped_escape = true;
                     continue; // an escape at the very end is dropped
                 }
-                word.push(ch);
-                let (_, next) = chars.next().unwrap_or((pos, ch));
-                word.push(next);
-                continue;
+                chars.next();
             }
-            word.push(ch);
+            has_content = true;
             continue;
         }
-        // In a quote.
+        // In a quote: everything counts, blanks included.
+        has_content = true;
         if ch == quote {
             phase = Phase::Word;
         }
         if ch == escape && quote != '\'' {
-            if at_end(&mut chars) {
+            if chars.peek().is_none() {
+                dropped_escape = true;
                 phase = Phase::Word;
                 continue;
             }
-            word.push(ch);
-            let (_, next) = chars.next().unwrap_or((pos, ch));
-            word.push(next);
-            continue;
+            chars.next();
         }
-        word.push(ch);
     }
-    if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-        out.push((word, start, rest.len()));
+    if phase != Phase::Spaces && has_content {
+        let end = if dropped_escape {
+            rest.len() - escape.len_utf8()
+        } else {
+            rest.len()
+        };
+        out.push((CompactString::from(&rest[start..end]), start, rest.len()));
     }
     out
 }
@@ -492,7 +504,12 @@ fn suggest(word: &str) -> Option<&'static str> {
     let lower = word.to_ascii_lowercase();
     Keyword::ALL
         .iter()
-        .map(|k| (strsim::levenshtein(&lower, &k.as_str().to_ascii_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::levenshtein(&lower, &k.as_str().to_ascii_lowercase()),
+                k,
+            )
+        })
         .filter(|(d, k)| *d <= 2 && *d < k.as_str().len() / 2 + 1)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k.as_str())
@@ -509,7 +526,10 @@ mod tests {
 
     #[test]
     fn flags_like_buildkit() {
-        assert_eq!(flag_words("--a=1 --b x"), (vec!["--a=1".into(), "--b".into()], "x"));
+        assert_eq!(
+            flag_words("--a=1 --b x"),
+            (vec!["--a=1".into(), "--b".into()], "x")
+        );
         assert_eq!(flag_words("--a='x y' z"), (vec!["--a=x y".into()], "z"));
         assert_eq!(flag_words("-- --a z"), (vec![], " --a z"));
         assert_eq!(flag_words("--a -- z"), (vec!["--a".into()], " z"));
@@ -520,7 +540,12 @@ mod tests {
 
     #[test]
     fn words_keep_quotes_and_escapes() {
-        let w = |s: &str| words(s, '\\').into_iter().map(|(w, _, _)| w).collect::<Vec<_>>();
+        let w = |s: &str| {
+            words(s, '\\')
+                .into_iter()
+                .map(|(w, _, _)| w)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(w(r#"a="b c" d"#), vec![r#"a="b c""#, "d"]);
         assert_eq!(w(r"a\ b c\"), vec![r"a\ b", "c"]);
         assert_eq!(w(r#"a="" "#), vec![r#"a="""#]);

@@ -6,6 +6,7 @@
 //! continuations joined, comment lines inside continuations dropped, JSON strings
 //! decoded. The spans always point at the characters the value came from.
 
+use compact_str::CompactString;
 use std::fmt;
 
 /// A half-open byte range `start..end` into the source text.
@@ -251,7 +252,7 @@ impl fmt::Display for Keyword {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
     /// The value as BuildKit's parser gives it (quotes kept where BuildKit keeps them).
-    pub value: String,
+    pub value: CompactString,
     /// Where the value's source text lies in the file.
     pub span: Span,
 }
@@ -261,11 +262,11 @@ pub struct Word {
 pub struct Flag {
     /// The flag as BuildKit gives it, e.g. `--mount=type=cache,target=/root`
     /// (quotes removed, backslash escapes applied).
-    pub raw: String,
+    pub raw: CompactString,
     /// The name without the leading dashes, e.g. `mount`.
-    pub name: String,
+    pub name: CompactString,
     /// The value after the first `=`, if there is one.
-    pub value: Option<String>,
+    pub value: Option<CompactString>,
     /// The whole flag in the file.
     pub span: Span,
 }
@@ -439,12 +440,12 @@ impl OffsetMap {
         if len == 0 {
             return;
         }
-        if let Some(&(ls, fs)) = self.segments.last() {
-            if fs + (self.len - ls) == file_start {
-                // Contiguous with the previous segment.
-                self.len += len;
-                return;
-            }
+        if let Some(&(ls, fs)) = self.segments.last()
+            && fs + (self.len - ls) == file_start
+        {
+            // Contiguous with the previous segment.
+            self.len += len;
+            return;
         }
         self.segments.push((self.len, file_start));
         self.len += len;
@@ -455,7 +456,8 @@ impl OffsetMap {
         if len >= self.len {
             return;
         }
-        self.segments.retain(|&(ls, _)| ls < len || (ls == 0 && len == 0));
+        self.segments
+            .retain(|&(ls, _)| ls < len || (ls == 0 && len == 0));
         self.len = len;
     }
 

@@ -32,7 +32,10 @@ pub fn decode(bytes: &[u8]) -> Result<&str, DecodeError> {
     let at = |offset: usize, message: String| {
         let before = &bytes[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         DecodeError {
             offset,
             line,
@@ -65,6 +68,11 @@ mod tests {
         let e = decode(b"FROM x\nRUN \xff\n").unwrap_err();
         assert_eq!((e.offset, e.line, e.column), (11, 2, 5));
         assert!(decode("FROM é".as_bytes()).is_ok());
-        assert!(decode(b"\xff\xfeF\0").unwrap_err().message.contains("UTF-16"));
+        assert!(
+            decode(b"\xff\xfeF\0")
+                .unwrap_err()
+                .message
+                .contains("UTF-16")
+        );
     }
 }

@@ -57,19 +57,19 @@ fn values(inst: &Instruction, with_separators: bool) -> Vec<String> {
         match a {
             Args::Empty if kw == Keyword::Unknown => out.push(String::new()),
             Args::Empty => {}
-            Args::Exec(w) | Args::Words(w) => out.extend(w.iter().map(|w| w.value.clone())),
-            Args::Text(w) => out.push(w.value.clone()),
+            Args::Exec(w) | Args::Words(w) => out.extend(w.iter().map(|w| w.value.to_string())),
+            Args::Text(w) => out.push(w.value.to_string()),
             Args::Pairs(p) => {
                 for kv in p {
-                    out.push(kv.key.value.clone());
-                    out.push(kv.value.value.clone());
+                    out.push(kv.key.value.to_string());
+                    out.push(kv.value.value.to_string());
                     if sep {
                         out.push(if kv.equals { "=" } else { "" }.to_string());
                     }
                 }
             }
             Args::Healthcheck { kind, command } => {
-                out.push(kind.value.clone());
+                out.push(kind.value.to_string());
                 args(command, kw, sep, out);
             }
             Args::Onbuild(inner) => args(&inner.args, inner.keyword, sep, out),
@@ -111,7 +111,7 @@ pub fn oracle(df: &Dockerfile) -> Vec<OracleInstruction> {
                 original: (!cmd.is_empty()).then(|| original_with_heredocs(inst)),
                 start_line: inst.start_line,
                 end_line: inst.end_line,
-                flags: inst.flags.iter().map(|f| f.raw.clone()).collect(),
+                flags: inst.flags.iter().map(|f| f.raw.to_string()).collect(),
                 value: values(inst, false),
                 // The binding reads heredocs from the wrapped node of an ONBUILD,
                 // where BuildKit does not put them.

@@ -257,8 +257,14 @@ mod tests {
         assert_eq!(names("RUN <<EOF"), vec![("EOF".into(), true, false, 0)]);
         assert_eq!(names("RUN <<-EOF"), vec![("EOF".into(), true, true, 0)]);
         assert_eq!(names("RUN <<'EOF'"), vec![("EOF".into(), false, false, 0)]);
-        assert_eq!(names(r#"RUN <<"E O F""#), vec![("E O F".into(), false, false, 0)]);
-        assert_eq!(names("RUN 3<<EOF cat"), vec![("EOF".into(), true, false, 3)]);
+        assert_eq!(
+            names(r#"RUN <<"E O F""#),
+            vec![("E O F".into(), false, false, 0)]
+        );
+        assert_eq!(
+            names("RUN 3<<EOF cat"),
+            vec![("EOF".into(), true, false, 3)]
+        );
         assert_eq!(
             names("COPY <<A <<B /dest/"),
             vec![("A".into(), true, false, 0), ("B".into(), true, false, 0)]

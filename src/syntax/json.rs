@@ -236,11 +236,7 @@ mod tests {
     use super::*;
 
     fn strings(v: &[&str]) -> JsonArgs {
-        JsonArgs::Strings(
-            v.iter()
-                .map(|s| (s.to_string(), 0, 0))
-                .collect::<Vec<_>>(),
-        )
+        JsonArgs::Strings(v.iter().map(|s| (s.to_string(), 0, 0)).collect::<Vec<_>>())
     }
 
     fn values(j: JsonArgs) -> JsonArgs {

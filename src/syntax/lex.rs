@@ -9,6 +9,28 @@ pub(crate) fn is_go_space(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// The length of the leading Go whitespace of `s` (fast for ASCII text).
+pub(crate) fn leading_space(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => i += 1,
+            c if c < 0x80 => break,
+            _ => match s[i..].chars().next() {
+                Some(c) if c.is_whitespace() => i += c.len_utf8(),
+                _ => break,
+            },
+        }
+    }
+    i
+}
+
+/// `s` without leading Go whitespace.
+pub(crate) fn trim_start_space(s: &str) -> &str {
+    &s[leading_space(s)..]
+}
+
 /// Go's `strings.TrimSpace`.
 pub(crate) fn trim_go_space(s: &str) -> &str {
     s.trim_matches(is_go_space)

@@ -11,7 +11,7 @@
 use super::args;
 use super::ast::*;
 use super::heredoc;
-use super::lex::{is_go_space, trim_go_space};
+use super::lex::{leading_space, trim_go_space, trim_start_space};
 use nom::{
     IResult, Parser,
     bytes::complete::{take_while, take_while1},
@@ -82,6 +82,7 @@ pub fn parse(src: &str) -> Parse {
         df: Dockerfile {
             bom: src.starts_with('\u{FEFF}'),
             escape: '\\',
+            instructions: Vec::with_capacity(line_starts.len() / 2 + 1),
             line_starts,
             ..Dockerfile::default()
         },
@@ -106,7 +107,7 @@ pub fn parse(src: &str) -> Parse {
 
 /// Whether a line (left-trimmed) is a comment.
 fn is_comment(text: &str) -> bool {
-    text.trim_start_matches(is_go_space).starts_with('#')
+    trim_start_space(text).starts_with('#')
 }
 
 /// The parts of a parser directive line: name and value, as byte ranges of `line`.
@@ -125,8 +126,7 @@ fn directive(line: &str) -> Option<((usize, usize), (usize, usize))> {
         char('='),
     )
         .map(|(_, _, name, _, _)| name)
-        .parse(line)
-        .map(|(rest, name)| (rest, name));
+        .parse(line);
     let (rest, name) = parsed.ok()?;
     let name_start = name.as_ptr() as usize - line.as_ptr() as usize;
     let value_area_start = line.len() - rest.len();
@@ -224,7 +224,7 @@ impl<'a> Scanner<'a> {
 
     fn push_comment(&mut self, l: Line, in_continuation: bool) {
         let text = self.line_text(l);
-        let lead = text.len() - text.trim_start_matches(is_go_space).len();
+        let lead = leading_space(text);
         let start = l.start + lead;
         let body = &self.src[start + 1..l.end];
         self.df.comments.push(Comment {
@@ -244,12 +244,14 @@ impl<'a> Scanner<'a> {
             }
             self.check_line_length(l);
             let raw = self.line_text(l);
-            let lead = raw.len() - raw.trim_start_matches(is_go_space).len();
+            let lead = leading_space(raw);
             let text = &raw[lead..];
             let is_directive = self.check_directive(text, l.start + lead);
             if is_comment(raw) {
                 // BuildKit keeps the text after the line's first byte, trimmed.
-                let body = raw.get(1..).unwrap_or(&raw[raw.chars().next().map_or(0, char::len_utf8)..]);
+                let body = raw
+                    .get(1..)
+                    .unwrap_or(&raw[raw.chars().next().map_or(0, char::len_utf8)..]);
                 prev_comments.push(trim_go_space(body).to_string());
                 if !is_directive {
                     self.push_comment(l, false);
@@ -289,7 +291,7 @@ impl<'a> Scanner<'a> {
                     self.push_comment(l, true);
                     continue;
                 }
-                if raw.trim_start_matches(is_go_space).is_empty() {
+                if leading_space(raw) == raw.len() {
                     continue;
                 }
                 match continuation(raw, self.escape) {
@@ -304,7 +306,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
             }
-            let (mut inst, errs) = args::instruction(&logical, &map, self.escape);
+            let (mut inst, errs) = args::instruction(logical, map, self.escape);
             for e in errs {
                 self.errors.push(e);
             }
@@ -312,9 +314,9 @@ impl<'a> Scanner<'a> {
             inst.prev_comments = std::mem::take(&mut prev_comments);
             let mut end = last.end;
             if inst.effective().keyword.takes_heredocs() && !inst.effective().is_exec_form() {
-                let (markers, marker_errors) = heredoc::scan(&logical);
+                let (markers, marker_errors) = heredoc::scan(&inst.original);
                 for m in markers {
-                    let marker_span = map.span(m.start, m.end);
+                    let marker_span = inst.map.span(m.start, m.end);
                     let body_start = self.lines.get(i + 1).map_or(self.src.len(), |l| l.start);
                     let mut terminated = None;
                     while i + 1 < self.lines.len() {
@@ -358,7 +360,7 @@ impl<'a> Scanner<'a> {
                     });
                 }
                 for e in marker_errors {
-                    let span = map.span(e.0, e.1);
+                    let span = inst.map.span(e.0, e.1);
                     self.error(SyntaxErrorKind::InvalidHeredoc, span, e.2);
                 }
             }
@@ -394,12 +396,18 @@ mod tests {
             directive(s).map(|((a, b), (c, e))| (&s[a..b], &s[c..e]))
         }
         assert_eq!(d("# escape=`"), Some(("escape", "`")));
-        assert_eq!(d("#Syntax = docker/dockerfile:1  "), Some(("Syntax", "docker/dockerfile:1")));
+        assert_eq!(
+            d("#Syntax = docker/dockerfile:1  "),
+            Some(("Syntax", "docker/dockerfile:1"))
+        );
         assert_eq!(d("# escape=   "), Some(("escape", " ")));
         assert_eq!(d("# escape="), None);
         assert_eq!(d("# 1escape=x"), None);
         assert_eq!(d("# esc ape=x"), None);
-        assert_eq!(d("# check=skip=all;error=true"), Some(("check", "skip=all;error=true")));
+        assert_eq!(
+            d("# check=skip=all;error=true"),
+            Some(("check", "skip=all;error=true"))
+        );
     }
 
     #[test]

@@ -182,7 +182,6 @@ impl Cx<'_> {
             flags,
             args,
             heredocs: Vec::new(),
-            prev_comments: Vec::new(),
             map: OffsetMap::default(),
         }
     }
@@ -342,65 +341,87 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<(CompactString, usize, usiz
         Word,
         Quote,
     }
+    // The escape character and quotes are ASCII, so the text is walked byte
+    // by byte; only non-ASCII bytes are decoded, to test for Unicode spaces.
+    let b = rest.as_bytes();
+    let esc = escape as u8;
+    let space_at = |i: usize| -> (bool, usize) {
+        match b[i] {
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => (true, 1),
+            c if c < 0x80 => (false, 1),
+            _ => rest[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+        }
+    };
     let mut out = Vec::new();
     let mut phase = Phase::Spaces;
     let mut start = 0;
-    let mut quote = '\0';
+    let mut quote = 0u8;
     let mut has_content = false; // BuildKit's "blankOK || len(word) > 0"
-    let mut chars = rest.char_indices().peekable();
     let mut dropped_escape = false;
-    while let Some((pos, ch)) = chars.next() {
+    let mut i = 0;
+    while i < b.len() {
+        let (is_space, width) = space_at(i);
+        let c = b[i];
         if phase == Phase::Spaces {
-            if is_go_space(ch) {
+            if is_space {
+                i += width;
                 continue;
             }
             phase = Phase::Word;
-            start = pos;
+            start = i;
             has_content = false;
         }
         if phase == Phase::Word {
-            if is_go_space(ch) {
+            if is_space {
                 phase = Phase::Spaces;
                 if has_content {
-                    out.push((CompactString::from(&rest[start..pos]), start, pos));
+                    out.push((CompactString::from(&rest[start..i]), start, i));
                 }
+                i += width;
                 continue;
             }
-            if ch == '\'' || ch == '"' {
-                quote = ch;
+            if c == b'\'' || c == b'"' {
+                quote = c;
                 phase = Phase::Quote;
             }
-            if ch == escape {
-                if chars.peek().is_none() {
-                    dropped_escape = true;
-                    continue; // an escape at the very end is dropped
-                }
-                chars.next();
-            }
             has_content = true;
+            if c == esc {
+                if i + 1 == b.len() {
+                    dropped_escape = true; // an escape at the very end is dropped
+                    has_content = i > start;
+                    i += 1;
+                    continue;
+                }
+                i += 1; // the escaped character is kept as it is
+                i += space_at(i).1;
+                continue;
+            }
+            i += width;
             continue;
         }
         // In a quote: everything counts, blanks included.
         has_content = true;
-        if ch == quote {
+        if c == quote {
             phase = Phase::Word;
-        }
-        if ch == escape && quote != '\'' {
-            if chars.peek().is_none() {
+        } else if c == esc && quote != b'\'' {
+            if i + 1 == b.len() {
                 dropped_escape = true;
                 phase = Phase::Word;
+                i += 1;
                 continue;
             }
-            chars.next();
+            i += 1;
+            i += space_at(i).1;
+            continue;
         }
+        i += width;
     }
     if phase != Phase::Spaces && has_content {
-        let end = if dropped_escape {
-            rest.len() - escape.len_utf8()
-        } else {
-            rest.len()
-        };
-        out.push((CompactString::from(&rest[start..end]), start, rest.len()));
+        let end = if dropped_escape { b.len() - 1 } else { b.len() };
+        out.push((CompactString::from(&rest[start..end]), start, b.len()));
     }
     out
 }

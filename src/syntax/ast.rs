@@ -148,10 +148,23 @@ pub struct Directive {
 pub struct Comment {
     /// From the `#` to the end of the line, without the line break.
     pub span: Span,
-    /// The text after `#`, trimmed.
-    pub text: String,
     /// Whether the comment sits inside an instruction's continuation lines.
     pub in_continuation: bool,
+}
+
+impl Comment {
+    /// The text after `#`, trimmed.
+    pub fn text(&self, source: &str) -> String {
+        self.body(source).to_string()
+    }
+
+    /// The text after `#`, trimmed, borrowed from the source.
+    pub fn body<'a>(&self, source: &'a str) -> &'a str {
+        source
+            .get(self.span.start + 1..self.span.end)
+            .unwrap_or("")
+            .trim()
+    }
 }
 
 /// The instruction keyword.
@@ -350,8 +363,6 @@ pub struct Instruction {
     pub args: Args,
     /// Heredocs, in order of their markers.
     pub heredocs: Vec<Heredoc>,
-    /// Comment lines directly above the instruction (trimmed text, in order).
-    pub prev_comments: Vec<String>,
     /// Maps offsets in `original` back to the file.
     pub map: OffsetMap,
 }
@@ -419,7 +430,7 @@ impl Instruction {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OffsetMap {
     /// `(logical_start, file_start)`, sorted by `logical_start`.
-    segments: Vec<(usize, usize)>,
+    segments: smallvec::SmallVec<[(usize, usize); 2]>,
     /// Length of the logical line.
     len: usize,
     /// Where an empty logical line sits in the file.
@@ -433,6 +444,25 @@ impl OffsetMap {
             origin,
             ..OffsetMap::default()
         }
+    }
+
+    /// An empty map with room for `n` segments.
+    pub fn with_capacity(origin: usize, n: usize) -> Self {
+        OffsetMap {
+            segments: smallvec::SmallVec::with_capacity(n),
+            len: 0,
+            origin,
+        }
+    }
+
+    /// Rebuild the logical line from the source text the map points into.
+    pub fn text(&self, source: &str) -> String {
+        let mut out = String::with_capacity(self.len);
+        for (i, &(ls, fs)) in self.segments.iter().enumerate() {
+            let le = self.segments.get(i + 1).map_or(self.len, |&(n, _)| n);
+            out.push_str(&source[fs..fs + (le - ls)]);
+        }
+        out
     }
 
     /// Record that the next `len` logical bytes come from the file at `file_start`.
@@ -457,7 +487,7 @@ impl OffsetMap {
             return;
         }
         self.segments
-            .retain(|&(ls, _)| ls < len || (ls == 0 && len == 0));
+            .retain(|seg| seg.0 < len || (seg.0 == 0 && len == 0));
         self.len = len;
     }
 
@@ -473,6 +503,9 @@ impl OffsetMap {
 
     /// The file offset of logical offset `pos` as the start of a range.
     pub fn start(&self, pos: usize) -> usize {
+        if let [(0, fs)] = self.segments.as_slice() {
+            return fs + pos; // one segment: the common single-line case
+        }
         let i = self.segments.partition_point(|&(ls, _)| ls <= pos);
         if i == 0 {
             return self.segments.first().map_or(self.origin, |&(_, fs)| fs);

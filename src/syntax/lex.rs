@@ -31,11 +31,6 @@ pub(crate) fn trim_start_space(s: &str) -> &str {
     &s[leading_space(s)..]
 }
 
-/// Go's `strings.TrimSpace`.
-pub(crate) fn trim_go_space(s: &str) -> &str {
-    s.trim_matches(is_go_space)
-}
-
 /// `unicode.IsSpace(rune(b))` for a single byte: Go code that walks a string
 /// byte by byte treats 0x85 and 0xA0 as spaces (NEL and NBSP in Latin-1), even
 /// when they are the middle of a multi-byte UTF-8 character.
@@ -59,10 +54,13 @@ pub(crate) fn ceil_boundary(s: &str, mut i: usize) -> usize {
 /// Ranges of the words of `s` separated by runs of `[\t\v\f\r ]` (Go's
 /// `regexp.Split` on that class; callers pass trimmed text, so no word is empty).
 pub(crate) fn split_words(s: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    // The separators are ASCII, and ASCII bytes never occur inside a UTF-8
+    // multi-byte character, so bytes can be scanned directly.
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(4);
     let mut start = None;
-    for (i, c) in s.char_indices() {
-        if is_split_space(c) {
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(c, b'\t' | 0x0b | 0x0c | b'\r' | b' ') {
             if let Some(st) = start.take() {
                 out.push((st, i));
             }

@@ -11,7 +11,7 @@
 use super::args;
 use super::ast::*;
 use super::heredoc;
-use super::lex::{leading_space, trim_go_space, trim_start_space};
+use super::lex::{leading_space, trim_start_space};
 use nom::{
     IResult, Parser,
     bytes::complete::{take_while, take_while1},
@@ -53,7 +53,7 @@ struct Scanner<'a> {
 
 /// Parse Dockerfile source text. Any text in, a tree and a list of errors out.
 pub fn parse(src: &str) -> Parse {
-    let mut line_starts = Vec::with_capacity(src.len() / 32 + 1);
+    let mut line_starts = Vec::with_capacity(src.len() / 16 + 1);
     line_starts.push(0);
     line_starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
     let mut lines = Vec::with_capacity(line_starts.len());
@@ -226,16 +226,13 @@ impl<'a> Scanner<'a> {
         let text = self.line_text(l);
         let lead = leading_space(text);
         let start = l.start + lead;
-        let body = &self.src[start + 1..l.end];
         self.df.comments.push(Comment {
             span: Span::new(start, l.end),
-            text: trim_go_space(body).to_string(),
             in_continuation,
         });
     }
 
     fn run(&mut self) {
-        let mut prev_comments: Vec<String> = Vec::new();
         let mut i = 0;
         while i < self.lines.len() {
             let mut l = self.lines[i];
@@ -247,35 +244,27 @@ impl<'a> Scanner<'a> {
             let lead = leading_space(raw);
             let text = &raw[lead..];
             let is_directive = self.check_directive(text, l.start + lead);
-            if is_comment(raw) {
-                // BuildKit keeps the text after the line's first byte, trimmed.
-                let body = raw
-                    .get(1..)
-                    .unwrap_or(&raw[raw.chars().next().map_or(0, char::len_utf8)..]);
-                prev_comments.push(trim_go_space(body).to_string());
+            if text.starts_with('#') {
                 if !is_directive {
                     self.push_comment(l, false);
                 }
                 i += 1;
                 continue;
             }
-            let mut map = OffsetMap::new(l.start + lead);
-            let mut logical = String::new();
+            let mut map = OffsetMap::with_capacity(l.start + lead, 1);
             let start_line = i + 1;
             let first_start = l.start + lead;
             let mut done = match continuation(text, self.escape) {
                 Some(n) => {
-                    logical.push_str(&text[..n]);
                     map.push(l.start + lead, n);
                     false
                 }
                 None => {
-                    logical.push_str(text);
                     map.push(l.start + lead, text.len());
                     true
                 }
             };
-            if done && logical.is_empty() {
+            if done && map.is_empty() {
                 i += 1;
                 continue;
             }
@@ -295,23 +284,19 @@ impl<'a> Scanner<'a> {
                     continue;
                 }
                 match continuation(raw, self.escape) {
-                    Some(n) => {
-                        logical.push_str(&raw[..n]);
-                        map.push(l.start, n);
-                    }
+                    Some(n) => map.push(l.start, n),
                     None => {
-                        logical.push_str(raw);
                         map.push(l.start, raw.len());
                         done = true;
                     }
                 }
             }
+            let logical = map.text(self.src);
             let (mut inst, errs) = args::instruction(logical, map, self.escape);
             for e in errs {
                 self.errors.push(e);
             }
             inst.start_line = start_line;
-            inst.prev_comments = std::mem::take(&mut prev_comments);
             let mut end = last.end;
             if inst.effective().keyword.takes_heredocs() && !inst.effective().is_exec_form() {
                 let (markers, marker_errors) = heredoc::scan(&inst.original);

@@ -131,6 +131,7 @@ fn finds_dockerfiles_by_name() {
         "Dockerfile.dev",
         "Containerfile.prod",
         "a/b/Dockerfile",
+        ".devcontainer/Dockerfile",
     ];
     let not_found = [
         "README.md",
@@ -138,8 +139,8 @@ fn finds_dockerfiles_by_name() {
         "Dockerfile.dockerignore",
         "notes.txt",
         "MyDockerfile",
-        ".hidden/Dockerfile",
         ".git/Dockerfile",
+        ".hg/Dockerfile",
         ".Dockerfile.swp",
     ];
     for f in found.iter().chain(&not_found) {

@@ -68,9 +68,10 @@ pub enum Found {
 }
 
 /// Search directories for Dockerfiles, in parallel, honoring `.gitignore` and
-/// `.ignore` (inside a Git repository or not), skipping hidden files and
-/// directories, and not following symbolic links (so a link loop cannot trap
-/// it). `visit` is called from several threads, in no particular order; a
+/// `.ignore` (inside a Git repository or not), skipping version-control
+/// directories (`.git`, `.hg`, `.svn`) but not other hidden ones (so
+/// `.devcontainer/Dockerfile` is found), and not following symbolic links (so
+/// a link loop cannot trap it). `visit` is called from several threads, in no particular order; a
 /// file under two of the `roots` is found twice.
 pub fn walk(roots: &[PathBuf], visit: &(dyn Fn(Found) + Sync)) {
     let Some((first, rest)) = roots.split_first() else {
@@ -81,7 +82,11 @@ pub fn walk(roots: &[PathBuf], visit: &(dyn Fn(Found) + Sync)) {
         builder.add(root);
     }
     builder
-        .hidden(true)
+        .hidden(false)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && matches!(e.file_name().to_str(), Some(".git" | ".hg" | ".svn")))
+        })
         .ignore(true)
         .git_ignore(true)
         .git_exclude(true)

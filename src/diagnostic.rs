@@ -74,6 +74,56 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// A hint on what to do.
     pub help: Option<String>,
+    /// A fix, when the rule has one for this finding.
+    pub fix: Option<Fix>,
+}
+
+/// How safe it is to apply a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Keeps the meaning of the Dockerfile: applied by `--fix`.
+    Safe,
+    /// May change the build: applied with `--unsafe-fixes`.
+    Unsafe,
+    /// Shown as a suggestion, never applied.
+    DisplayOnly,
+}
+
+/// One text edit: replace the bytes of `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The bytes to replace (empty for an insertion).
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// A fix: sorted, non-overlapping edits with a title and an applicability.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What the fix does, for people (`Add --no-install-recommends`).
+    pub title: String,
+    /// How safe it is.
+    pub applicability: Applicability,
+    /// The edits, sorted by position, not overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix from edits, which are sorted here.
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<Edit>,
+    ) -> Fix {
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        Fix {
+            title: title.into(),
+            applicability,
+            edits,
+        }
+    }
 }
 
 /// The code, name and severity of each kind of syntax error.
@@ -102,6 +152,7 @@ impl From<&SyntaxError> for Diagnostic {
             span: e.span,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 }

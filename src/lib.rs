@@ -5,7 +5,7 @@
 //! * [`syntax`]: text to a span-carrying tree, faithful to BuildKit's parser;
 //! * [`model`]: the semantic model built once per file (stages, their graph,
 //!   ARG/ENV scopes, variable expansion, image references);
-//! * [`check`]: running the checks over files and collecting [`check::Diagnostic`]s;
+//! * [`rules`]: the rule engine and every rule, producing [`Diagnostic`]s;
 //! * [`render`]: diagnostics to people and machines.
 //!
 //! See `ARCHITECTURE.md` for the map and the invariants.
@@ -14,18 +14,68 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod fix;
 pub mod model;
 pub mod render;
 pub mod syntax;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub mod rules;
+pub mod settings;
+pub mod shell;
 
-/// Lint Dockerfile source text: every finding, sorted by position.
-///
-/// Today this reports syntax errors; the rule engine plugs in here.
+pub use diagnostic::{Diagnostic, Severity};
+pub use settings::Settings;
+
+/// Lint Dockerfile source text with the default settings.
 pub fn lint(source: &str) -> Vec<Diagnostic> {
+    lint_with(source, &Settings::default())
+}
+
+/// Lint Dockerfile source text: syntax errors and every enabled rule's
+/// findings, after suppression comments, sorted by position.
+pub fn lint_with(source: &str, settings: &Settings) -> Vec<Diagnostic> {
     let parse = syntax::parse(source);
     let mut out: Vec<Diagnostic> = parse.errors.iter().map(Diagnostic::from).collect();
-    out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    let file = &parse.dockerfile;
+    let model = model::Model::build(file, &settings.build_args);
+    let pragmas = rules::suppress::pragmas(source, file);
+    let cx = rules::Context::new(
+        source,
+        file,
+        &model,
+        &settings.options,
+        pragmas.shell.as_deref(),
+    );
+    let skip_all = pragmas.check_skip.iter().any(|s| s == "all");
+    let experimental_all = pragmas.check_experimental.iter().any(|s| s == "all");
+    let mut found = Vec::new();
+    for rule in rules::RULES.iter() {
+        let meta = rule.meta();
+        let buildkit = !meta.buildkit.is_empty();
+        // BuildKit check names are case-sensitive in `# check=`.
+        let named = |list: &[String]| meta.buildkit.iter().any(|b| list.iter().any(|n| n == b));
+        let experimental_on = buildkit && (experimental_all || named(&pragmas.check_experimental));
+        if !(settings.enabled(meta) || experimental_on) {
+            continue;
+        }
+        if buildkit && (skip_all || named(&pragmas.check_skip)) {
+            continue;
+        }
+        let severity = if buildkit && pragmas.check_error {
+            Severity::Error
+        } else {
+            settings.severity(meta)
+        };
+        found.clear();
+        rule.check(&cx, &mut found);
+        for mut d in found.drain(..) {
+            if !settings.disable_ignore_pragma && pragmas.silences(&d, &|id| meta.matches(id)) {
+                continue;
+            }
+            d.severity = severity;
+            out.push(d);
+        }
+    }
+    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
     out
 }

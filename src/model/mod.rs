@@ -6,4 +6,6 @@ pub mod expand;
 pub mod image;
 pub mod stages;
 
-pub use stages::{Base, Dep, DepKind, DepTarget, Model, Scope, Stage, Var, VarKind};
+pub use stages::{
+    Base, Dep, DepKind, DepTarget, Model, Scope, Stage, Var, VarKind, is_windows_base,
+};

@@ -535,6 +535,25 @@ pub fn mount_fields(spec: &str) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// Whether a stage is built on a Windows image: a `--platform=windows/...`
+/// flag, or a base whose name says Windows (`mcr.microsoft.com/windows/...`,
+/// `servercore`, `nanoserver`, .NET Framework images), or a parent stage that is.
+pub fn is_windows_base(stage: &Stage) -> bool {
+    if stage
+        .platform
+        .as_deref()
+        .is_some_and(|p| p.to_ascii_lowercase().starts_with("windows"))
+    {
+        return true;
+    }
+    let name = stage.base_expanded.to_ascii_lowercase();
+    name.contains("windows")
+        || name.contains("servercore")
+        || name.contains("nanoserver")
+        || name.contains("dotnet/framework")
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,7 @@ mod tests {
             span: Span::new(start, start + 1),
             labels: Vec::new(),
             help: None,
+            fix: None,
         };
         let src = "FROM é\n  RUNN x\n";
         let mut out = Vec::new();

@@ -118,6 +118,7 @@ mod tests {
             span,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 

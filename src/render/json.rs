@@ -153,6 +153,7 @@ mod tests {
             span: Span::new(start, end),
             labels: Vec::new(),
             help: help.map(str::to_string),
+            fix: None,
         }
     }
 

@@ -414,6 +414,17 @@ impl Instruction {
         }
     }
 
+    /// For [`Args::Text`] arguments, the offset of the text in `original`
+    /// (the text is the trimmed tail of the logical line).
+    pub fn text_offset(&self) -> Option<usize> {
+        let Args::Text(word) = &self.args else {
+            return None;
+        };
+        let end = self.original.trim_end().len();
+        end.checked_sub(word.value.len())
+            .filter(|&start| self.original.get(start..end) == Some(word.value.as_str()))
+    }
+
     /// The instruction wrapped by `ONBUILD`, or `self`.
     pub fn effective(&self) -> &Instruction {
         match &self.args {

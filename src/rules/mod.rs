@@ -1,0 +1,312 @@
+//! The rule engine: the [`Rule`] trait, rule metadata, the [`Context`] rules
+//! see, and the one registry of every rule.
+//!
+//! A rule is one file under a category folder (`correctness/`, `security/`,
+//! ...), declaring a `static META: RuleMeta` beside its code, and one Markdown
+//! document `rules/<name>.md` at the top of the repository whose examples are
+//! executed by `tests/rule_docs.rs`. Adding a rule touches three places: the
+//! rule file, one line in its category's `RULES` table, and its document.
+//!
+//! Rules see the syntax tree, the semantic model and the shell model, all
+//! built once per file; none of them re-parses anything.
+
+pub mod cache;
+pub mod correctness;
+pub mod options;
+mod registry;
+pub mod reproducibility;
+pub mod security;
+pub mod size;
+pub mod style;
+pub mod suppress;
+
+pub use options::Options;
+pub use registry::{RULES, by_code, lookup, metas};
+
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::model::Model;
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Span};
+use std::sync::OnceLock;
+
+/// What a rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// The Dockerfile is wrong, or will not do what it says.
+    Correctness,
+    /// A risk to the security of the image or the build.
+    Security,
+    /// The build is slower than it needs to be (layer cache, repeated work).
+    Cache,
+    /// The image is bigger than it needs to be.
+    Size,
+    /// Reproducibility: unpinned versions and base images.
+    Reproducibility,
+    /// Readability and consistency.
+    Style,
+}
+
+impl Category {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Security => "security",
+            Category::Cache => "cache",
+            Category::Size => "size",
+            Category::Reproducibility => "reproducibility",
+            Category::Style => "style",
+        }
+    }
+}
+
+/// Whether and how a rule can fix what it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixKind {
+    /// No fix.
+    None,
+    /// A fix that keeps the meaning of the Dockerfile (applied by `--fix`).
+    Safe,
+    /// A fix that may change the build (needs `--unsafe-fixes`).
+    Unsafe,
+    /// A suggested edit that is shown, never applied.
+    DisplayOnly,
+}
+
+/// Everything known about a rule, declared beside its code.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// The stable code, e.g. `SW301`.
+    pub code: &'static str,
+    /// The kebab-case name of the bad pattern, e.g. `apt-lists-not-removed`.
+    pub name: &'static str,
+    /// What the rule is about.
+    pub category: Category,
+    /// The default severity.
+    pub severity: Severity,
+    /// Whether the rule can fix what it finds.
+    pub fix: FixKind,
+    /// Equivalent hadolint rules (`DLxxxx`).
+    pub hadolint: &'static [&'static str],
+    /// Equivalent BuildKit checks (`JSONArgsRecommended`, ...).
+    pub buildkit: &'static [&'static str],
+    /// Whether the rule runs unless selected explicitly (false for rules that
+    /// hadolint has off by default, and for BuildKit's experimental checks).
+    pub default_enabled: bool,
+    /// One line describing what the rule reports.
+    pub summary: &'static str,
+    /// The rule's document (`rules/<name>.md`).
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// Whether `id` names this rule: its code, its name, or an equivalent
+    /// hadolint code or BuildKit check name (codes and names case-insensitive,
+    /// as users type them).
+    pub fn matches(&self, id: &str) -> bool {
+        self.code.eq_ignore_ascii_case(id)
+            || self.name.eq_ignore_ascii_case(id)
+            || self.hadolint.iter().any(|h| h.eq_ignore_ascii_case(id))
+            || self.buildkit.iter().any(|b| b.eq_ignore_ascii_case(id))
+    }
+}
+
+/// A lint rule.
+pub trait Rule: Sync + Send {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Report every finding of this rule in the file.
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// What a rule sees: one file, parsed and modelled once.
+pub struct Context<'a> {
+    /// The source text.
+    pub source: &'a str,
+    /// The syntax tree.
+    pub file: &'a Dockerfile,
+    /// The semantic model.
+    pub model: &'a Model,
+    /// Rule options from the configuration.
+    pub options: &'a Options,
+    /// Stages declared non-POSIX with a `# hadolint shell=...` pragma.
+    pub shell_pragma: Option<&'a str>,
+    scripts: Vec<OnceLock<Option<crate::shell::Script>>>,
+}
+
+impl<'a> Context<'a> {
+    /// A context over one parsed file.
+    pub fn new(
+        source: &'a str,
+        file: &'a Dockerfile,
+        model: &'a Model,
+        options: &'a Options,
+        shell_pragma: Option<&'a str>,
+    ) -> Self {
+        Context {
+            source,
+            file,
+            model,
+            options,
+            shell_pragma,
+            scripts: (0..file.instructions.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// A diagnostic of `meta` at `span`.
+    pub fn diag(
+        &self,
+        meta: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: meta.code,
+            name: meta.name,
+            severity: meta.severity,
+            message: message.into(),
+            span,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// The instructions, with their indices.
+    pub fn instructions(&self) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        self.file.instructions.iter().enumerate()
+    }
+
+    /// The instructions with this keyword (after unwrapping `ONBUILD`), with
+    /// their indices.
+    pub fn instructions_of(
+        &self,
+        keyword: Keyword,
+    ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        self.file
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(move |(_, i)| i.effective().keyword == keyword)
+    }
+
+    /// The text of an instruction's source span.
+    pub fn text(&self, span: Span) -> &'a str {
+        &self.source[span.start..span.end]
+    }
+
+    /// Whether the stage of instruction `index` runs a POSIX shell (the
+    /// default), as opposed to PowerShell or cmd set by `SHELL`, a Windows
+    /// base image, or a `# hadolint shell=` pragma.
+    pub fn posix_shell_at(&self, index: usize) -> bool {
+        if self
+            .shell_pragma
+            .is_some_and(|s| !crate::shell::is_posix_shell(&[s.to_string()]))
+        {
+            return false;
+        }
+        let Some(stage) = self.model.stage_of.get(index).copied().flatten() else {
+            return true;
+        };
+        let mut s = Some(stage);
+        let mut depth = 0;
+        while let Some(si) = s {
+            let st = &self.model.stages[si];
+            // The last SHELL before `index` in this stage (or in a parent).
+            let last_shell = st
+                .instructions
+                .iter()
+                .copied()
+                .filter(|&i| i < index)
+                .rev()
+                .find_map(|i| {
+                    let inst = &self.file.instructions[i];
+                    match (&inst.keyword, &inst.args) {
+                        (Keyword::Shell, Args::Exec(words)) => Some(
+                            words
+                                .iter()
+                                .map(|w| w.value.to_string())
+                                .collect::<Vec<_>>(),
+                        ),
+                        _ => None,
+                    }
+                });
+            if let Some(shell) = last_shell {
+                return crate::shell::is_posix_shell(&shell);
+            }
+            if crate::model::is_windows_base(st) {
+                return false;
+            }
+            s = match st.base {
+                crate::model::Base::Stage(p) if p < si && depth < 64 => Some(p),
+                _ => None,
+            };
+            depth += 1;
+        }
+        true
+    }
+
+    /// The shell model of a shell-form `RUN` (also inside `ONBUILD`), parsed
+    /// on first use and shared between rules. `None` for exec form, for other
+    /// instructions, and for stages whose shell is not POSIX.
+    pub fn script(&self, index: usize) -> Option<&crate::shell::Script> {
+        let inst = self.file.instructions.get(index)?;
+        self.scripts[index]
+            .get_or_init(|| {
+                let eff = inst.effective();
+                if eff.keyword != Keyword::Run || !self.posix_shell_at(index) {
+                    return None;
+                }
+                let Args::Text(word) = &eff.args else {
+                    return None;
+                };
+                let offset = eff.text_offset()?;
+                Some(crate::shell::parse(
+                    &word.value,
+                    crate::shell::Origin::Logical {
+                        map: &eff.map,
+                        offset,
+                    },
+                ))
+            })
+            .as_ref()
+    }
+
+    /// The shell scripts of the heredoc bodies of a `RUN` that a shell runs
+    /// (no interpreter named after the marker), parsed on demand.
+    pub fn heredoc_scripts(&self, index: usize) -> Vec<crate::shell::Script> {
+        let Some(inst) = self.file.instructions.get(index) else {
+            return Vec::new();
+        };
+        if inst.effective().keyword != Keyword::Run || !self.posix_shell_at(index) {
+            return Vec::new();
+        }
+        inst.heredocs
+            .iter()
+            .filter(|h| {
+                !h.content.starts_with("#!")
+                    || h.content.starts_with("#!/bin/sh")
+                    || h.content.starts_with("#!/bin/bash")
+                    || h.content.starts_with("#!/usr/bin/env bash")
+                    || h.content.starts_with("#!/usr/bin/env sh")
+            })
+            .map(|h| {
+                crate::shell::parse(
+                    &h.content,
+                    crate::shell::Origin::File {
+                        offset: h.body_span.start,
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// Attach a fix to a diagnostic (builder style).
+pub fn with_fix(mut d: Diagnostic, fix: Fix) -> Diagnostic {
+    d.fix = Some(fix);
+    d
+}

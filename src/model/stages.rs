@@ -553,7 +553,6 @@ pub fn is_windows_base(stage: &Stage) -> bool {
         || name.contains("dotnet/framework")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

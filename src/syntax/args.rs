@@ -151,21 +151,6 @@ impl Cx<'_> {
                     let mut inner = self.node(&line[a0..a1], base + a0, depth + 1);
                     inner.original = line[a0..a1].to_string();
                     inner.map = self.map.clone();
-                    if matches!(
-                        inner.keyword,
-                        Keyword::Onbuild | Keyword::From | Keyword::Maintainer
-                    ) {
-                        let message = if inner.keyword == Keyword::Onbuild {
-                            "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_string()
-                        } else {
-                            format!("{} isn't allowed as an ONBUILD trigger", inner.keyword)
-                        };
-                        self.error(
-                            SyntaxErrorKind::UnknownInstruction,
-                            inner.keyword_span,
-                            message,
-                        );
-                    }
                     Args::Onbuild(Box::new(inner))
                 }
             }
@@ -182,6 +167,7 @@ impl Cx<'_> {
             flags,
             args,
             heredocs: Vec::new(),
+            empty_continuation_lines: Vec::new(),
             map: OffsetMap::default(),
         }
     }

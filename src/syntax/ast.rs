@@ -363,6 +363,9 @@ pub struct Instruction {
     pub args: Args,
     /// Heredocs, in order of their markers.
     pub heredocs: Vec<Heredoc>,
+    /// Blank lines inside the continuation (BuildKit warns about them), each
+    /// without its line break.
+    pub empty_continuation_lines: Vec<Span>,
     /// Maps offsets in `original` back to the file.
     pub map: OffsetMap,
 }

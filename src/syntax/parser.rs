@@ -269,6 +269,7 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             let mut last = l;
+            let mut empty_lines = Vec::new();
             while !done && i + 1 < self.lines.len() {
                 i += 1;
                 let l = self.lines[i];
@@ -281,6 +282,7 @@ impl<'a> Scanner<'a> {
                     continue;
                 }
                 if leading_space(raw) == raw.len() {
+                    empty_lines.push(Span::new(l.start, l.end));
                     continue;
                 }
                 match continuation(raw, self.escape) {
@@ -297,6 +299,7 @@ impl<'a> Scanner<'a> {
                 self.errors.push(e);
             }
             inst.start_line = start_line;
+            inst.empty_continuation_lines = empty_lines;
             let mut end = last.end;
             if inst.effective().keyword.takes_heredocs() && !inst.effective().is_exec_form() {
                 let (markers, marker_errors) = heredoc::scan(&inst.original);

@@ -154,6 +154,9 @@ pub struct Model {
     pub stage_of: Vec<Option<usize>>,
     /// The escape character in force.
     pub escape: char,
+    /// The platform `ARG`s BuildKit predefines in the global scope (values
+    /// unknown until build time).
+    pub predefined: Vec<Var>,
 }
 
 impl Model {
@@ -167,8 +170,21 @@ impl Model {
             model: Model {
                 escape: df.escape,
                 stage_of: vec![None; df.instructions.len()],
+                predefined: PLATFORM_ARGS
+                    .iter()
+                    .map(|name| Var {
+                        name: name.to_string(),
+                        value: None,
+                        kind: VarKind::Arg,
+                        instruction: 0,
+                        span: Span::default(),
+                    })
+                    .collect(),
                 ..Model::default()
             },
+            global: RunEnv::default(),
+            current: RunEnv::default(),
+            stage_env: Vec::new(),
         }
         .run()
     }
@@ -202,47 +218,51 @@ impl Model {
         seen
     }
 
-    /// The variables in scope just before instruction `at`: global `ARG`s for a
-    /// `FROM` or before the first stage; otherwise the stage's own, with `ENV`
-    /// inherited from parent stages.
-    pub fn scope_at(&self, at: usize) -> Scope {
+    /// The variables in scope just before instruction `at`: global `ARG`s (and
+    /// the predefined platform `ARG`s) for a `FROM` or before the first stage;
+    /// otherwise the stage's own, with `ENV` inherited from parent stages.
+    /// Borrows from the model: cheap enough to call for every instruction.
+    pub fn scope_at(&self, at: usize) -> Scope<'_> {
         let mut vars = HashMap::new();
         match self.stage_of.get(at).copied().flatten() {
-            None => {
-                for v in self.global_args.iter().filter(|v| v.instruction < at) {
-                    vars.insert(v.name.clone(), v.clone());
+            Some(s) if self.stages[s].from != at => self.stage_env(s, at, &mut vars, 0),
+            _ => {
+                for v in &self.predefined {
+                    vars.insert(v.name.as_str(), v);
                 }
-            }
-            Some(s) => {
-                self.stage_env(s, at, &mut vars, 0);
+                for v in self.global_args.iter().filter(|v| v.instruction < at) {
+                    vars.insert(v.name.as_str(), v);
+                }
             }
         }
         Scope { vars }
     }
 
-    fn stage_env(&self, s: usize, at: usize, vars: &mut HashMap<String, Var>, depth: usize) {
+    fn stage_env<'m>(
+        &'m self,
+        s: usize,
+        at: usize,
+        vars: &mut HashMap<&'m str, &'m Var>,
+        depth: usize,
+    ) {
         let stage = &self.stages[s];
         if let Base::Stage(parent) = stage.base
             && depth < self.stages.len()
             && parent < s
         {
-            let end = self.stages[parent]
-                .instructions
-                .last()
-                .map_or(usize::MAX, |&i| i + 1);
-            self.stage_env(parent, end, vars, depth + 1);
+            self.stage_env(parent, usize::MAX, vars, depth + 1);
             vars.retain(|_, v| v.kind == VarKind::Env);
         }
         for v in stage.vars.iter().filter(|v| v.instruction < at) {
             // ENV wins over ARG of the same name.
             if v.kind == VarKind::Arg
                 && vars
-                    .get(&v.name)
+                    .get(v.name.as_str())
                     .is_some_and(|old| old.kind == VarKind::Env)
             {
                 continue;
             }
-            vars.insert(v.name.clone(), v.clone());
+            vars.insert(v.name.as_str(), v);
         }
     }
 
@@ -254,14 +274,40 @@ impl Model {
 
 /// The variables in scope at one point of the file.
 #[derive(Clone, Debug, Default)]
-pub struct Scope {
+pub struct Scope<'m> {
     /// By name.
-    pub vars: HashMap<String, Var>,
+    pub vars: HashMap<&'m str, &'m Var>,
 }
 
-impl Env for Scope {
+impl Scope<'_> {
+    /// The declaration in scope for `name`, if any.
+    pub fn var(&self, name: &str) -> Option<&Var> {
+        self.vars.get(name).copied()
+    }
+}
+
+impl Env for Scope<'_> {
     fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).and_then(|v| v.value.as_deref())
+    }
+}
+
+/// The running environment while the model is built: name to (kind, value).
+#[derive(Clone, Debug, Default)]
+struct RunEnv(HashMap<String, (VarKind, Option<String>)>);
+
+impl Env for RunEnv {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|(_, v)| v.as_deref())
+    }
+}
+
+impl RunEnv {
+    fn set(&mut self, v: &Var) {
+        if v.kind == VarKind::Arg && self.0.get(&v.name).is_some_and(|(k, _)| *k == VarKind::Env) {
+            return; // ENV wins over ARG of the same name.
+        }
+        self.0.insert(v.name.clone(), (v.kind, v.value.clone()));
     }
 }
 
@@ -282,11 +328,20 @@ struct Builder<'a> {
     build_args: &'a HashMap<String, String>,
     lexer: Lexer,
     model: Model,
+    /// Global ARGs (and the predefined ones) as they stand.
+    global: RunEnv,
+    /// The current stage's variables as they stand.
+    current: RunEnv,
+    /// Each finished stage's ENV, for stages built on it.
+    stage_env: Vec<RunEnv>,
 }
 
 impl Builder<'_> {
     fn run(mut self) -> Model {
         let df = self.df;
+        for v in &self.model.predefined {
+            self.global.set(v);
+        }
         for (i, inst) in df.instructions.iter().enumerate() {
             match inst.keyword {
                 Keyword::From => self.from(i, inst),
@@ -300,27 +355,17 @@ impl Builder<'_> {
                 }
             }
         }
+        self.finish_stage();
         self.model
     }
 
-    fn global_env(&self) -> Scope {
-        let mut vars = HashMap::new();
-        for name in PLATFORM_ARGS {
-            vars.insert(
-                name.to_string(),
-                Var {
-                    name: name.to_string(),
-                    value: None,
-                    kind: VarKind::Arg,
-                    instruction: 0,
-                    span: Span::default(),
-                },
-            );
+    /// Keep the ENV of the stage that just ended.
+    fn finish_stage(&mut self) {
+        if self.stage_env.len() < self.model.stages.len() {
+            let mut env = std::mem::take(&mut self.current);
+            env.0.retain(|_, (k, _)| *k == VarKind::Env);
+            self.stage_env.push(env);
         }
-        for v in &self.model.global_args {
-            vars.insert(v.name.clone(), v.clone());
-        }
-        Scope { vars }
     }
 
     fn from(&mut self, i: usize, inst: &Instruction) {
@@ -338,8 +383,8 @@ impl Builder<'_> {
             }
             _ => (None, None),
         };
-        let env = self.global_env();
-        let (base_expanded, unset) = match self.lexer.expand_word(&base_text, &env) {
+        self.finish_stage();
+        let (base_expanded, unset) = match self.lexer.expand_word(&base_text, &self.global) {
             Ok(e) => (e.value, e.unset),
             Err(_) => (base_text.clone(), Vec::new()),
         };
@@ -353,6 +398,10 @@ impl Builder<'_> {
                 Ok(r) => Base::Image(r),
                 Err(e) => Base::Invalid(e.to_string()),
             }
+        };
+        self.current = match base {
+            Base::Stage(j) => self.stage_env.get(j).cloned().unwrap_or_default(),
+            _ => RunEnv::default(),
         };
         let mut deps = Vec::new();
         if let Base::Stage(j) = base {
@@ -401,12 +450,12 @@ impl Builder<'_> {
                 None => (w.value.to_string(), None),
             };
             let scope = match stage {
-                None => self.global_env(),
-                Some(_) => self.model.scope_at(i),
+                None => &self.global,
+                Some(_) => &self.current,
             };
             let mut value = default.map(|d| {
                 self.lexer
-                    .expand_word(&d, &scope)
+                    .expand_word(&d, scope)
                     .map_or(d.clone(), |e| e.value)
             });
             if let Some(v) = self.build_args.get(&name) {
@@ -429,8 +478,14 @@ impl Builder<'_> {
                 instruction: i,
             };
             match stage {
-                None => self.model.global_args.push(var),
-                Some(s) => self.model.stages[s].vars.push(var),
+                None => {
+                    self.global.set(&var);
+                    self.model.global_args.push(var);
+                }
+                Some(s) => {
+                    self.current.set(&var);
+                    self.model.stages[s].vars.push(var);
+                }
             }
         }
     }
@@ -439,13 +494,14 @@ impl Builder<'_> {
         let inst = inst.effective();
         match (&inst.keyword, &inst.args) {
             (Keyword::Env, Args::Pairs(pairs)) => {
+                // All pairs of one ENV see the scope before it.
+                let mut vars = Vec::with_capacity(pairs.len());
                 for kv in pairs {
-                    let scope = self.model.scope_at(i);
                     let value = self
                         .lexer
-                        .expand_word(&kv.value.value, &scope)
+                        .expand_word(&kv.value.value, &self.current)
                         .map_or_else(|_| kv.value.value.to_string(), |e| e.value);
-                    self.model.stages[s].vars.push(Var {
+                    vars.push(Var {
                         name: kv.key.value.to_string(),
                         value: Some(value),
                         kind: VarKind::Env,
@@ -453,12 +509,16 @@ impl Builder<'_> {
                         span: kv.key.span,
                     });
                 }
+                for v in vars {
+                    self.current.set(&v);
+                    self.model.stages[s].vars.push(v);
+                }
             }
             (Keyword::Copy, _) => {
                 if let Some(f) = inst.flag("from")
                     && let Some(v) = &f.value
                 {
-                    let target = self.dep_target(v, i, s);
+                    let target = self.dep_target(v, s);
                     self.model.stages[s].deps.push(Dep {
                         kind: DepKind::CopyFrom,
                         target,
@@ -473,7 +533,7 @@ impl Builder<'_> {
                     let Some(from) = mount_field(spec, "from") else {
                         continue;
                     };
-                    let target = self.dep_target(&from, i, s);
+                    let target = self.dep_target(&from, s);
                     self.model.stages[s].deps.push(Dep {
                         kind: DepKind::MountFrom,
                         target,
@@ -486,10 +546,10 @@ impl Builder<'_> {
         }
     }
 
-    fn dep_target(&self, raw: &str, at: usize, stage: usize) -> DepTarget {
+    fn dep_target(&self, raw: &str, stage: usize) -> DepTarget {
         let expanded = self
             .lexer
-            .expand_word(raw, &self.model.scope_at(at))
+            .expand_word(raw, &self.current)
             .map_or_else(|_| raw.to_string(), |e| e.value);
         match resolve_stage(&self.model.stages, &expanded, stage) {
             Some(j) => DepTarget::Stage(j),
@@ -518,6 +578,15 @@ pub fn mount_field(spec: &str, key: &str) -> Option<String> {
 
 /// All `key[=value]` fields of a `--mount` spec, in order.
 pub fn mount_fields(spec: &str) -> Vec<(String, Option<String>)> {
+    let field = |f: &str| match f.trim().split_once('=') {
+        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+        None => (f.trim().to_string(), None),
+    };
+    if !spec.contains('"') {
+        // Without quotes, CSV is a plain split on commas (and building a CSV
+        // reader is costly enough to show in profiles).
+        return spec.split(',').map(field).collect();
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -1,5 +1,9 @@
-//! The `slipway` binary, end to end: discovery, formats, exit codes, and files
-//! that cannot be read.
+//! The `slipway` binary, end to end: discovery, formats, exit codes, rule
+//! selection and suppression, `slipway rule(s)`, and files that cannot be read.
+//!
+//! Tests about rules use the two that are sure to exist, SW101
+//! (`workdir-relative-path`, hadolint DL3000) and SW501
+//! (`maintainer-deprecated`, DL4000), and look only at their findings.
 //!
 //! Every test runs the built binary in a fresh temporary directory. A run that
 //! has not finished after a generous deadline is killed and fails the test (it
@@ -52,6 +56,9 @@ fn run_with(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        // No configuration of the machine running the tests is read.
+        .env("HOME", dir.join(".no-home"))
+        .env_remove("XDG_CONFIG_HOME")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -643,5 +650,387 @@ fn parse_reports_syntax_errors_and_unreadable_files() {
         r.stderr
             .contains("cannot read dir: not a regular file: it is a directory"),
         "{r:?}"
+    );
+}
+
+/// One finding of each rule: SW501 on line 2, SW101 on line 3.
+const BOTH: &str = "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>\nWORKDIR app\n";
+
+/// `code:severity:line` of each SW101/SW501 finding in concise output.
+fn findings(r: &Run) -> Vec<String> {
+    r.stdout
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let (_, line, _, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let (severity, rest) = rest.trim_start().split_once('[')?;
+            let code = &rest[..rest.find(']')?];
+            ["SW101", "SW501"]
+                .contains(&code)
+                .then(|| format!("{code}:{severity}:{line}"))
+        })
+        .collect()
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn select_ignore_fail_on_and_exit_zero() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "Dockerfile", BOTH);
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        run(d, &all)
+    };
+
+    // --select: only these rules (any id form, comma-separated or repeated).
+    for args in [
+        &["--select", "SW101,SW501"][..],
+        &["--select", "workdir-relative-path", "--select", "DL4000"],
+        &["--select", "WorkdirRelativePath, maintainer-deprecated"],
+    ] {
+        let r = check(args);
+        assert_eq!(r.code, 1, "{args:?}: {r:?}");
+        assert_eq!(
+            findings(&r),
+            strings(&["SW501:error:2", "SW101:error:3"]),
+            "{args:?}: {r:?}"
+        );
+        // Nothing but what was selected.
+        assert_eq!(r.stdout.lines().count(), 2, "{args:?}: {r:?}");
+    }
+    let r = check(&["--select", "DL3000"]);
+    assert_eq!(
+        r.stdout,
+        "Dockerfile:3:9: error[SW101] WORKDIR `app` is relative: it depends on the working directory of the base image\n",
+        "{r:?}"
+    );
+
+    // --ignore.
+    let r = check(&[
+        "--select",
+        "SW101,SW501",
+        "--ignore",
+        "MaintainerDeprecated",
+    ]);
+    assert_eq!(findings(&r), strings(&["SW101:error:3"]), "{r:?}");
+    let r = check(&[
+        "--select",
+        "SW101,SW501",
+        "--ignore",
+        "SW101",
+        "--ignore",
+        "DL4000",
+    ]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{r:?}");
+    // --extend-select adds to the selection.
+    let r = check(&["--select", "SW101", "--extend-select", "SW501"]);
+    assert_eq!(findings(&r).len(), 2, "{r:?}");
+
+    // --fail-on: exit 1 only at or above it.
+    let sel = ["--select", "SW101,SW501"];
+    for (fail_on, code) in [("error", 1), ("warning", 1), ("style", 1), ("none", 0)] {
+        let r = check(&[&sel[..], &["--fail-on", fail_on]].concat());
+        assert_eq!(r.code, code, "--fail-on {fail_on}: {r:?}");
+        assert_eq!(findings(&r).len(), 2, "findings are still reported: {r:?}");
+    }
+    // With the findings lowered to info by a configuration file.
+    write(
+        d,
+        "slipway.toml",
+        "[severity]\nSW101 = \"info\"\nSW501 = \"style\"\n",
+    );
+    for (fail_on, code) in [("error", 0), ("warning", 0), ("info", 1), ("style", 1)] {
+        let r = check(&[&sel[..], &["--fail-on", fail_on]].concat());
+        assert_eq!(r.code, code, "--fail-on {fail_on}: {r:?}");
+    }
+    std::fs::remove_file(d.join("slipway.toml")).unwrap();
+
+    // --exit-zero: findings never fail; errors still do.
+    let r = check(&[&sel[..], &["--exit-zero"]].concat());
+    assert_eq!((r.code, findings(&r).len()), (0, 2), "{r:?}");
+    let r = check(&[&sel[..], &["--exit-zero", "Dockerfile", "missing"]].concat());
+    assert_eq!(r.code, 2, "{r:?}");
+
+    // A bad --fail-on value is a usage error.
+    let r = check(&["--fail-on", "loud"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("loud"), "{r:?}");
+}
+
+#[test]
+fn unknown_rule_ids_on_the_command_line() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BOTH);
+    for (args, id, suggestion) in [
+        (&["--select", "SW101,SW5011"][..], "SW5011", "SW501"),
+        (
+            &["--extend-select", "workdir-relative-pth"],
+            "workdir-relative-pth",
+            "workdir-relative-path",
+        ),
+        (
+            &["--ignore", "MaintainerDeprecate"],
+            "MaintainerDeprecate",
+            "MaintainerDeprecated",
+        ),
+    ] {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        let r = run(dir.path(), &all);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        assert_eq!(r.stdout, "", "{args:?}: {r:?}");
+        assert!(
+            r.stderr.contains(&format!("unknown rule `{id}`")),
+            "{args:?}: {r:?}"
+        );
+        assert!(
+            r.stderr.contains(&format!("did you mean `{suggestion}`?")),
+            "{args:?}: {r:?}"
+        );
+    }
+    let r = run(dir.path(), &["check", "--ignore", "SC2086"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("ShellCheck"), "{r:?}");
+}
+
+#[test]
+fn suppression_comments() {
+    let dir = tempdir();
+    let d = dir.path();
+    let check = |text: &str| {
+        write(d, "Dockerfile", text);
+        let r = run(
+            d,
+            &["check", "--format", "concise", "--select", "SW101,SW501"],
+        );
+        (findings(&r), r)
+    };
+    let none: Vec<String> = Vec::new();
+
+    // The next instruction only, by any id.
+    for pragma in [
+        "# hadolint ignore=DL4000",
+        "# slipway ignore=maintainer-deprecated",
+        "# slipway ignore=SW501",
+        "# hadolint ignore=DL3008, MaintainerDeprecated # reason",
+    ] {
+        let text =
+            format!("FROM alpine:3.20\n{pragma}\nMAINTAINER Jane\nMAINTAINER Joe\nWORKDIR app\n");
+        let (f, r) = check(&text);
+        assert_eq!(
+            f,
+            strings(&["SW501:error:4", "SW101:error:5"]),
+            "{pragma}: {r:?}"
+        );
+    }
+    // Global forms.
+    for pragma in [
+        "# hadolint global ignore=DL4000",
+        "# slipway global ignore=maintainer-deprecated,SW101",
+    ] {
+        let text = format!("{pragma}\nFROM alpine:3.20\nMAINTAINER Jane\nMAINTAINER Joe\n");
+        let (f, r) = check(&text);
+        assert_eq!(f, none, "{pragma}: {r:?}");
+    }
+    // BuildKit's check directive: skip, and error=true.
+    let (f, r) = check(
+        "# check=skip=MaintainerDeprecated\nFROM alpine:3.20\nMAINTAINER Jane\nWORKDIR app\n",
+    );
+    assert_eq!(f, strings(&["SW101:error:4"]), "{r:?}");
+    let (f, r) = check("# check=skip=all\nFROM alpine:3.20\nMAINTAINER Jane\nWORKDIR app\n");
+    assert_eq!(f, none, "{r:?}");
+
+    // error=true raises the severity of checks that BuildKit has.
+    write(d, "slipway.toml", "[severity]\nSW501 = \"style\"\n");
+    let (f, r) = check("FROM alpine:3.20\nMAINTAINER Jane\n");
+    assert_eq!(f, strings(&["SW501:style:2"]), "{r:?}");
+    let (f, r) = check("# check=error=true\nFROM alpine:3.20\nMAINTAINER Jane\n");
+    assert_eq!(f, strings(&["SW501:error:3"]), "{r:?}");
+}
+
+#[test]
+fn human_output_shows_the_fix_as_help() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BOTH);
+    let r = run(
+        dir.path(),
+        &["check", "--color", "never", "--select", "SW501"],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "  = maintainer-deprecated\n  = help: Replace with `LABEL org.opencontainers.image.authors=...`\n"
+        ),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn json_carries_the_hadolint_code_and_the_fix() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", BOTH);
+    let r = run(
+        dir.path(),
+        &["check", "--format", "json", "--select", "SW101,SW501"],
+    );
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 2, "{r:?}");
+    assert_eq!(diags[0]["code"], "SW501");
+    assert_eq!(diags[0]["hadolint"], "DL4000");
+    let fix = &diags[0]["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(
+        fix["edits"][0]["start"],
+        serde_json::json!({"line": 2, "column": 1})
+    );
+    assert_eq!(
+        fix["edits"][0]["replacement"],
+        "LABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\""
+    );
+    assert_eq!(diags[1]["code"], "SW101");
+    assert_eq!(diags[1]["hadolint"], "DL3000");
+    assert!(diags[1]["fix"].is_null());
+}
+
+/// The example in docs/json-format.md is what the binary writes.
+#[test]
+fn json_format_doc_example_is_real_output() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json-format.md"))
+        .unwrap();
+    let block = |tag: &str| {
+        let start = doc.find(&format!("```{tag}\n")).unwrap() + tag.len() + 4;
+        let end = start + doc[start..].find("```").unwrap();
+        doc[start..end].to_string()
+    };
+    let dockerfile = block("dockerfile");
+    let want: Value = serde_json::from_str(&block("json")).unwrap();
+    // The command the doc shows for the example.
+    let command = doc
+        .lines()
+        .filter(|l| l.contains("Dockerfile.bin"))
+        .find_map(|l| {
+            let i = l.find("`slipway check --format json")?;
+            Some(l[i + 1..].trim_end_matches('`').to_string())
+        })
+        .unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    assert!(args.contains(&"data/Dockerfile.bin"), "{command}");
+
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", &dockerfile);
+    write(dir.path(), "data/Dockerfile.bin", b"FROM x\nRUN \xff\n");
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 2, "{r:?}");
+    let got: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(got, want, "{r:?}");
+}
+
+#[test]
+fn rule_explains_one_rule() {
+    let dir = tempdir();
+    for id in [
+        "DL4000",
+        "SW501",
+        "maintainer-deprecated",
+        "MaintainerDeprecated",
+        "sw501",
+    ] {
+        let r = run(dir.path(), &["rule", id]);
+        assert_eq!(r.code, 0, "{id}: {r:?}");
+        let mut lines = r.stdout.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "SW501 maintainer-deprecated (style, error, fix: safe) — hadolint DL4000, BuildKit MaintainerDeprecated"
+            ),
+            "{id}: {r:?}"
+        );
+        assert_eq!(lines.next(), Some(""));
+        assert_eq!(
+            lines.next(),
+            Some("# maintainer-deprecated (SW501)"),
+            "{r:?}"
+        );
+        assert!(r.stdout.contains("## Why is this bad?"), "{r:?}");
+    }
+    let r = run(dir.path(), &["rule", "DL3000"]);
+    assert!(
+        r.stdout.starts_with("SW101 workdir-relative-path (correctness, error) — hadolint DL3000, BuildKit WorkdirRelativePath\n"),
+        "{r:?}"
+    );
+
+    let r = run(dir.path(), &["rule", "maintainer-deprecatd"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("unknown rule `maintainer-deprecatd`"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains("did you mean `maintainer-deprecated`?"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let dir = tempdir();
+    let r = run(dir.path(), &["rules", "--format", "json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let all = v.as_array().unwrap();
+    assert_eq!(all.len(), slipway::rules::metas().count());
+    let codes: Vec<&str> = all.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    assert_eq!(codes, sorted, "in code order");
+    let sw501 = all.iter().find(|r| r["code"] == "SW501").unwrap();
+    assert_eq!(
+        *sw501,
+        serde_json::json!({
+            "code": "SW501",
+            "name": "maintainer-deprecated",
+            "category": "style",
+            "severity": "error",
+            "default_enabled": true,
+            "fix": "safe",
+            "hadolint": ["DL4000"],
+            "buildkit": ["MaintainerDeprecated"],
+            "summary": slipway::rules::lookup("SW501").unwrap().meta().summary,
+        })
+    );
+    let sw101 = all.iter().find(|r| r["code"] == "SW101").unwrap();
+    assert_eq!(sw101["fix"], "none");
+    assert_eq!(sw101["category"], "correctness");
+
+    let r = run(dir.path(), &["rules"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let header = r.stdout.lines().next().unwrap();
+    for column in [
+        "CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "FIX", "HADOLINT", "BUILDKIT", "SUMMARY",
+    ] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert_eq!(r.stdout.lines().count(), all.len() + 1, "{r:?}");
+    let line = r.stdout.lines().find(|l| l.starts_with("SW501 ")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        &cells[..8],
+        [
+            "SW501",
+            "maintainer-deprecated",
+            "style",
+            "error",
+            "on",
+            "safe",
+            "DL4000",
+            "MaintainerDeprecated"
+        ]
     );
 }

@@ -3,12 +3,13 @@
 use super::discover::{self, Found, display};
 use super::output::{self, ToolError};
 use super::{CheckArgs, CheckFormat, Status};
+use crate::config::{ConfigError, Overrides, Resolved, Resolver};
 use crate::diagnostic::Diagnostic;
 use crate::render::{FileError, LineIndex, Summary, concise, human::Human, json};
 use rayon::prelude::*;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The name standard input is reported under when `--stdin-filename` is not given.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -30,10 +31,27 @@ impl Renderer {
     }
 }
 
-/// A checked file: how many problems, and their rendering.
+/// A checked file: how many problems, how many of them fail the run, and
+/// their rendering.
 struct Checked {
     problems: usize,
+    failing: usize,
     rendered: Vec<u8>,
+}
+
+/// Why a file was not checked.
+#[derive(Clone, Debug)]
+enum Failure {
+    /// It could not be read.
+    File(FileError),
+    /// Its configuration file is bad.
+    Config(Arc<ConfigError>),
+}
+
+impl From<FileError> for Failure {
+    fn from(e: FileError) -> Self {
+        Failure::File(e)
+    }
 }
 
 /// One input and what came of it.
@@ -42,11 +60,18 @@ struct FileResult {
     key: PathBuf,
     /// Whether this is standard input (which may be named like a file).
     stdin: bool,
-    outcome: Result<Checked, FileError>,
+    outcome: Result<Checked, Failure>,
 }
 
 /// Run `check`.
 pub fn run(args: &CheckArgs) -> Status {
+    let resolver = match resolver(args) {
+        Ok(r) => r,
+        Err(e) => {
+            output::report(args.color, &e);
+            return Status::Error;
+        }
+    };
     let paths = match inputs(args) {
         Ok(paths) => paths,
         Err(e) => {
@@ -61,9 +86,30 @@ pub fn run(args: &CheckArgs) -> Status {
         CheckFormat::Json => Renderer::Json,
     };
 
-    let results = check_all(args, inputs, &renderer);
+    let results = check_all(args, inputs, &renderer, &resolver);
+
+    for note in resolver.take_notes() {
+        output::report(args.color, &ToolError::note(note));
+    }
+    // A bad configuration file stops the run before anything is reported: the
+    // findings would be for settings nobody asked for.
+    let mut bad_configs: Vec<&Arc<ConfigError>> = Vec::new();
+    for r in &results {
+        if let Err(Failure::Config(e)) = &r.outcome
+            && !bad_configs.iter().any(|b| Arc::ptr_eq(b, e))
+        {
+            bad_configs.push(e);
+        }
+    }
+    if !bad_configs.is_empty() {
+        for e in bad_configs {
+            output::report(args.color, &**e);
+        }
+        return Status::Error;
+    }
 
     let mut summary = Summary::default();
+    let mut failing = 0;
     let mut errors = Vec::new();
     for r in &results {
         match &r.outcome {
@@ -71,8 +117,10 @@ pub fn run(args: &CheckArgs) -> Status {
                 summary.files_checked += 1;
                 summary.problems += c.problems;
                 summary.files_with_problems += usize::from(c.problems > 0);
+                failing += c.failing;
             }
-            Err(e) => errors.push(e.clone()),
+            Err(Failure::File(e)) => errors.push(e.clone()),
+            Err(Failure::Config(_)) => {}
         }
     }
     summary.unreadable = errors.len();
@@ -95,35 +143,83 @@ pub fn run(args: &CheckArgs) -> Status {
 
     if !errors.is_empty() || !written {
         Status::Error
-    } else if summary.problems > 0 {
+    } else if failing > 0 && !args.exit_zero {
         Status::Findings
     } else {
         Status::Clean
     }
 }
 
+/// The command line's overrides, checked, and where configuration comes from.
+fn resolver(args: &CheckArgs) -> Result<Resolver, ConfigError> {
+    let ids = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|id| id.trim())
+            .filter(|id| !id.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut build_args = Vec::with_capacity(args.build_args.len());
+    for arg in &args.build_args {
+        match arg.split_once('=') {
+            Some(("", _)) => {
+                return Err(ConfigError::new(format!(
+                    "invalid --build-arg `{arg}`: the name is empty"
+                ))
+                .with_help("write NAME=VALUE"));
+            }
+            Some((name, value)) => build_args.push((name.to_string(), value.to_string())),
+            // As `docker build`: a name alone takes its value from the environment.
+            None => {
+                if let Ok(value) = std::env::var(arg) {
+                    build_args.push((arg.clone(), value));
+                }
+            }
+        }
+    }
+    let overrides = Overrides {
+        select: args.select.as_deref().map(ids),
+        extend_select: ids(&args.extend_select),
+        ignore: ids(&args.ignore),
+        fail_on: args.fail_on,
+        build_args,
+    };
+    overrides.validate()?;
+    if args.isolated {
+        Ok(Resolver::isolated(overrides))
+    } else if let Some(path) = &args.config {
+        Resolver::explicit(path, overrides)
+    } else {
+        Ok(Resolver::discover(overrides))
+    }
+}
+
 /// Check every input: explicit files on rayon's threads, directories on the
 /// walker's (each found file is checked on the thread that found it), then
 /// standard input. Sorted by path, without duplicates.
-fn check_all(args: &CheckArgs, inputs: discover::Inputs, renderer: &Renderer) -> Vec<FileResult> {
-    let mut results: Vec<FileResult> = Vec::new();
-    if !inputs.files.is_empty() {
-        results = inputs
-            .files
-            .par_iter()
-            .map(|path| FileResult {
-                key: path.clone(),
-                stdin: false,
-                outcome: check_path(path, renderer),
-            })
-            .collect();
-    }
+fn check_all(
+    args: &CheckArgs,
+    inputs: discover::Inputs,
+    renderer: &Renderer,
+    resolver: &Resolver,
+) -> Vec<FileResult> {
+    let check = |path: &PathBuf| FileResult {
+        key: path.clone(),
+        stdin: false,
+        outcome: check_path(path, renderer, resolver),
+    };
+    // One file: no thread pool to start.
+    let mut results: Vec<FileResult> = if inputs.files.len() > 1 {
+        inputs.files.par_iter().map(check).collect()
+    } else {
+        inputs.files.iter().map(check).collect()
+    };
     let walked = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
     discover::walk(&inputs.dirs, &|found| {
         let result = match found {
             Found::File(path) => {
-                let outcome = check_path(&path, renderer);
+                let outcome = check_path(&path, renderer, resolver);
                 FileResult {
                     key: path,
                     stdin: false,
@@ -133,7 +229,7 @@ fn check_all(args: &CheckArgs, inputs: discover::Inputs, renderer: &Renderer) ->
             Found::Error(e) => FileResult {
                 key: PathBuf::from(&e.path),
                 stdin: false,
-                outcome: Err(e),
+                outcome: Err(e.into()),
             },
             Found::Warning(w) => {
                 lock(&warnings).push(w);
@@ -152,13 +248,20 @@ fn check_all(args: &CheckArgs, inputs: discover::Inputs, renderer: &Renderer) ->
 
     if inputs.stdin {
         let name = args.stdin_filename.as_deref().unwrap_or(STDIN_NAME);
+        // Configured like a file of that name, or like one in the working directory.
+        let settings = match &args.stdin_filename {
+            Some(name) => resolver.for_file(Path::new(name)),
+            None => resolver.for_dir(Path::new("")),
+        };
         let outcome = read_stdin()
-            .map_err(|e| FileError {
-                path: name.to_string(),
-                message: format!("standard input: {}", discover::io_message(&e)),
-                position: None,
+            .map_err(|e| {
+                Failure::File(FileError {
+                    path: name.to_string(),
+                    message: format!("standard input: {}", discover::io_message(&e)),
+                    position: None,
+                })
             })
-            .and_then(|bytes| check_bytes(name, &bytes, renderer));
+            .and_then(|bytes| check_bytes(name, &bytes, renderer, settings));
         results.push(FileResult {
             key: PathBuf::from(name),
             stdin: true,
@@ -168,7 +271,7 @@ fn check_all(args: &CheckArgs, inputs: discover::Inputs, renderer: &Renderer) ->
     results.extend(inputs.errors.into_iter().map(|e| FileResult {
         key: PathBuf::from(&e.path),
         stdin: false,
-        outcome: Err(e),
+        outcome: Err(e.into()),
     }));
     // By path; a file named twice, or under two searched directories, once.
     results.sort_by(|a, b| (&a.key, a.stdin).cmp(&(&b.key, b.stdin)));
@@ -209,20 +312,31 @@ fn read_stdin() -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Read, decode and check one file.
-fn check_path(path: &Path, renderer: &Renderer) -> Result<Checked, FileError> {
+/// Read, decode and check one file with its directory's settings.
+fn check_path(path: &Path, renderer: &Renderer, resolver: &Resolver) -> Result<Checked, Failure> {
+    let settings = resolver.for_file(path);
     let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
-    check_bytes(&display(path), &bytes, renderer)
+    check_bytes(&display(path), &bytes, renderer, settings)
 }
 
 /// Decode and check one file's bytes.
-fn check_bytes(path: &str, bytes: &[u8], renderer: &Renderer) -> Result<Checked, FileError> {
+fn check_bytes(
+    path: &str,
+    bytes: &[u8],
+    renderer: &Renderer,
+    settings: Result<Arc<Resolved>, Arc<ConfigError>>,
+) -> Result<Checked, Failure> {
+    let resolved = settings.map_err(Failure::Config)?;
     let source = decode(path, bytes)?;
-    let diagnostics = crate::lint(source);
+    let diagnostics = crate::lint_with(source, &resolved.settings);
     let mut rendered = Vec::new();
     renderer.render(&mut rendered, path, source, &diagnostics);
     Ok(Checked {
         problems: diagnostics.len(),
+        failing: diagnostics
+            .iter()
+            .filter(|d| resolved.fail_on.fails(d.severity))
+            .count(),
         rendered,
     })
 }

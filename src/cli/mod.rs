@@ -1,15 +1,18 @@
 //! The command-line interface: arguments, finding files, running the checks,
 //! and the exit code.
 //!
-//! Exit codes: `0` nothing found, `1` findings (or syntax errors for `parse`),
-//! `2` a usage, I/O or configuration error (including a file that could not be
-//! read, even when the others were checked).
+//! Exit codes: `0` nothing found (or nothing at or above `--fail-on`, or
+//! `--exit-zero`), `1` findings (or syntax errors for `parse`), `2` a usage,
+//! I/O or configuration error (including a file that could not be read, even
+//! when the others were checked, and an unknown rule id).
 
 mod check;
 pub mod discover;
 pub mod output;
 mod parse;
+mod rules;
 
+use crate::config::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use output::ColorChoice;
 use std::path::PathBuf;
@@ -59,17 +62,29 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the syntax tree of a Dockerfile.
     Parse(ParseArgs),
+    /// Explain a rule: its code, name, severity, equivalents and document.
+    Rule(RuleArgs),
+    /// List every rule.
+    Rules(RulesArgs),
 }
 
 /// Arguments of `slipway check`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Directories are searched for Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, \
-Dockerfile.* and Containerfile.*, honoring .gitignore and .ignore and skipping hidden \
-files and directories. A file named explicitly is checked whatever its name.
+Dockerfile.* and Containerfile.*, honoring .gitignore and .ignore and skipping .git, .hg \
+and .svn. A file named explicitly is checked whatever its name.
 
-Exit status: 0 no problems, 1 problems found, 2 usage or I/O error (e.g. a file could \
-not be read; the other files are still checked).")]
+Each Dockerfile is checked with the nearest slipway.toml (or .slipway.toml) found by \
+walking up from its directory; without one, the nearest .hadolint.yaml, then hadolint's \
+own places. Options on the command line win over the file (see docs/configuration.md).
+
+A rule ID is a Slipway code (SW501) or name (maintainer-deprecated), a hadolint code \
+(DL4000), a BuildKit check name (MaintainerDeprecated), or ALL.
+
+Exit status: 0 no finding at or above --fail-on (or --exit-zero), 1 findings at or above \
+--fail-on, 2 usage, configuration or I/O error (e.g. a file could not be read; the other \
+files are still checked).")]
 pub struct CheckArgs {
     /// Files or directories to check; `-` reads standard input [default: .]
     #[arg(value_name = "PATH")]
@@ -86,6 +101,39 @@ pub struct CheckArgs {
     /// The name under which standard input is reported (reads standard input when no PATH is given).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Run these rules instead of the default ones (comma-separated or repeated).
+    #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    pub select: Option<Vec<String>>,
+    /// Run these rules too (comma-separated or repeated).
+    #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules, in addition to the configuration's `ignore` (comma-separated or repeated).
+    #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    pub ignore: Vec<String>,
+    /// A build argument for variable expansion, as `docker build --build-arg` (NAME alone takes it from the environment).
+    #[arg(
+        long = "build-arg",
+        value_name = "NAME[=VALUE]",
+        help_heading = "Rules"
+    )]
+    pub build_args: Vec<String>,
+    /// Exit with 1 only for a finding at or above this severity: error, warning, info, style or none [default: style; info with a .hadolint.yaml]
+    #[arg(long, value_name = "SEVERITY", help_heading = "Exit status")]
+    pub fail_on: Option<FailOn>,
+    /// Exit with 0 even when there are findings (errors still exit with 2).
+    #[arg(long, help_heading = "Exit status")]
+    pub exit_zero: bool,
+    /// Use this configuration file for every Dockerfile (`.yaml`/`.yml`: hadolint's format).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "isolated",
+        help_heading = "Configuration"
+    )]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long, help_heading = "Configuration")]
+    pub isolated: bool,
 }
 
 /// Output formats of `check`.
@@ -116,6 +164,32 @@ pub struct ParseArgs {
     pub color: ColorChoice,
 }
 
+/// Arguments of `slipway rule`.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 the rule was shown, 2 no rule has this id.")]
+pub struct RuleArgs {
+    /// A Slipway code (SW501) or name, a hadolint code (DL4000) or a BuildKit check name.
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+/// Arguments of `slipway rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+/// Output formats of `rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule, in aligned columns.
+    Table,
+    /// A JSON array, one object per rule.
+    Json,
+}
+
 /// Output formats of `parse`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ParseFormat {
@@ -143,5 +217,7 @@ pub fn run(cli: &Cli) -> Status {
     match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Parse(args) => parse::run(args),
+        Command::Rule(args) => rules::explain(args),
+        Command::Rules(args) => rules::list(args),
     }
 }

@@ -109,6 +109,14 @@ impl ToolError {
         }
     }
 
+    /// A note (something worth knowing that is not a problem).
+    pub fn note(message: impl Into<String>) -> Self {
+        ToolError {
+            severity: miette::Severity::Advice,
+            ..ToolError::new(message)
+        }
+    }
+
     /// Add a hint on what to do.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -136,9 +144,10 @@ impl miette::Diagnostic for ToolError {
     }
 }
 
-/// Draw a tool error with miette: the message on one line (never wrapped), then
-/// the help, if any.
-pub fn render(color: bool, e: &ToolError) -> String {
+/// Draw a tool error (or any miette diagnostic, e.g. a configuration error
+/// with the file's text) with miette: the message on one line (never
+/// wrapped), the source snippet if any, then the help, if any.
+pub fn render(color: bool, e: &dyn miette::Diagnostic) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -153,9 +162,9 @@ pub fn render(color: bool, e: &ToolError) -> String {
     s
 }
 
-/// Write a tool error to stderr (a failing stderr is ignored: there is nowhere
-/// else to say it).
-pub fn report(color: ColorChoice, e: &ToolError) {
+/// Write a tool error (or any miette diagnostic) to stderr (a failing stderr
+/// is ignored: there is nowhere else to say it).
+pub fn report(color: ColorChoice, e: &dyn miette::Diagnostic) {
     let s = render(color.stderr(), e);
     let _ = io::stderr().lock().write_all(s.as_bytes());
 }

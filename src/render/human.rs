@@ -10,6 +10,8 @@
 //!   = unknown-instruction
 //! ```
 //!
+//! A finding's help and the title of its fix follow as `= help: ...` lines.
+//!
 //! Severities map to the header word: `error`, `warning`, `note` (info) and
 //! `help` (style).
 
@@ -91,10 +93,13 @@ fn to_codespan(source: &str, d: &Diagnostic) -> cs::Diagnostic<()> {
             .iter()
             .map(|l| cs::Label::secondary((), range(source, l.span)).with_message(&l.message)),
     );
-    let mut notes = Vec::with_capacity(2);
+    let mut notes = Vec::with_capacity(3);
     notes.push(d.name.to_string());
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));
+    }
+    if let Some(fix) = &d.fix {
+        notes.push(format!("help: {}", fix.title));
     }
     cs::Diagnostic::new(severity(d.severity))
         .with_code(d.code)
@@ -152,6 +157,20 @@ error[SW002]: unknown instruction: RUNN
 
 ";
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn fix_title_is_a_help_line() {
+        use crate::diagnostic::{Applicability, Fix};
+        let src = "MAINTAINER me\n";
+        let mut d = diag(Span::new(0, 13));
+        d.fix = Some(Fix::new(
+            "Replace with a label",
+            Applicability::Safe,
+            Vec::new(),
+        ));
+        let got = render(false, src, &[d]);
+        assert!(got.contains("  = help: Replace with a label\n"), "{got}");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! into fragments that [`write_report`] joins into the document.
 
 use super::{FileError, LineIndex, Position};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -49,8 +49,57 @@ pub struct JsonDiagnostic<'a> {
     pub end_offset: usize,
     /// A hint on what to do, or `null`.
     pub help: Option<&'a str>,
-    /// The equivalent hadolint code, or `null`.
+    /// The rule's (first) equivalent hadolint code, or `null`.
     pub hadolint: Option<&'a str>,
+    /// The fix for this finding, or `null`.
+    pub fix: Option<JsonFix<'a>>,
+}
+
+/// A fix: what it does, how safe it is, and its edits.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonFix<'a> {
+    /// What the fix does, for people.
+    pub title: &'a str,
+    /// `safe`, `unsafe` or `display-only`.
+    pub applicability: Applicability,
+    /// The edits, sorted by position, not overlapping.
+    pub edits: Vec<JsonEdit<'a>>,
+}
+
+/// One edit of a fix: replace the text from `start` to `end` with `replacement`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonEdit<'a> {
+    /// Where the replaced text starts.
+    pub start: Position,
+    /// Where it ends (exclusive); equal to `start` for an insertion.
+    pub end: Position,
+    /// Byte offset of the start.
+    pub offset: usize,
+    /// Byte offset of the end (exclusive).
+    pub end_offset: usize,
+    /// The new text.
+    pub replacement: &'a str,
+}
+
+impl<'a> JsonFix<'a> {
+    /// The JSON form of a fix, with positions from `index`.
+    pub fn new(fix: &'a Fix, index: &LineIndex<'_>) -> Self {
+        JsonFix {
+            title: &fix.title,
+            applicability: fix.applicability,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    start: index.position(e.span.start),
+                    end: index.position(e.span.end),
+                    offset: e.span.start,
+                    end_offset: e.span.end,
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A file that could not be checked.
@@ -97,7 +146,9 @@ pub fn diagnostics<'a>(
             offset: d.span.start,
             end_offset: d.span.end,
             help: d.help.as_deref(),
-            hadolint: None,
+            hadolint: crate::rules::by_code(d.code)
+                .and_then(|r| r.meta().hadolint.first().copied()),
+            fix: d.fix.as_ref().map(|f| JsonFix::new(f, &index)),
         })
         .collect()
 }
@@ -193,9 +244,44 @@ mod tests {
             (Some(8), Some(12))
         );
         assert_eq!(d["severity"], "error");
-        assert!(d["help"].is_null() && d["hadolint"].is_null());
+        assert!(d["help"].is_null() && d["hadolint"].is_null() && d["fix"].is_null());
         assert_eq!(v["diagnostics"][1]["help"], "h");
         assert_eq!(v["errors"][0]["start"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn hadolint_code_and_fix() {
+        use crate::diagnostic::Edit;
+        let src = "FROM x\nMAINTAINER é\n";
+        let mut d = diag(7, 20, None);
+        d.code = "SW501";
+        d.name = "maintainer-deprecated";
+        d.fix = Some(Fix::new(
+            "Use a label",
+            Applicability::Safe,
+            vec![Edit {
+                span: Span::new(7, 20),
+                replacement: "LABEL a=b".into(),
+            }],
+        ));
+        let mut out = Vec::new();
+        render_file(&mut out, "Dockerfile", src, &[d]);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["hadolint"], "DL4000");
+        assert_eq!(
+            v["fix"],
+            serde_json::json!({
+                "title": "Use a label",
+                "applicability": "safe",
+                "edits": [{
+                    "start": {"line": 2, "column": 1},
+                    "end": {"line": 2, "column": 13},
+                    "offset": 7,
+                    "end_offset": 20,
+                    "replacement": "LABEL a=b"
+                }]
+            })
+        );
     }
 
     #[test]

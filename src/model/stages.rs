@@ -7,7 +7,8 @@
 //!   lines, and inside a stage only after the stage re-declares them with a bare
 //!   `ARG NAME` (which then takes the global default).
 //! * `ARG` and `ENV` are scoped to the stage that declares them. A stage built
-//!   `FROM` another stage inherits that stage's `ENV`, not its `ARG`s.
+//!   `FROM` another stage inherits that stage's `ENV` (through the image
+//!   config) and, in current BuildKit, its `ARG`s too.
 //! * `ENV` wins over an `ARG` of the same name.
 //! * The platform `ARG`s (`TARGETPLATFORM`, `BUILDARCH`, ...) are predefined in
 //!   the global scope, and must be declared in a stage to be used there.
@@ -251,7 +252,6 @@ impl Model {
             && parent < s
         {
             self.stage_env(parent, usize::MAX, vars, depth + 1);
-            vars.retain(|_, v| v.kind == VarKind::Env);
         }
         for v in stage.vars.iter().filter(|v| v.instruction < at) {
             // ENV wins over ARG of the same name.
@@ -332,7 +332,7 @@ struct Builder<'a> {
     global: RunEnv,
     /// The current stage's variables as they stand.
     current: RunEnv,
-    /// Each finished stage's ENV, for stages built on it.
+    /// Each finished stage's variables, for stages built on it.
     stage_env: Vec<RunEnv>,
 }
 
@@ -362,8 +362,7 @@ impl Builder<'_> {
     /// Keep the ENV of the stage that just ended.
     fn finish_stage(&mut self) {
         if self.stage_env.len() < self.model.stages.len() {
-            let mut env = std::mem::take(&mut self.current);
-            env.0.retain(|_, (k, _)| *k == VarKind::Env);
+            let env = std::mem::take(&mut self.current);
             self.stage_env.push(env);
         }
     }
@@ -690,12 +689,14 @@ mod tests {
     }
 
     #[test]
-    fn env_is_inherited_from_parent_stage_but_args_are_not() {
-        let (df, m) = model("FROM a AS base\nARG A=1\nENV E=2\nFROM base\nRUN x\n");
-        let run = df.instructions.len() - 1;
-        let scope = m.scope_at(run);
+    fn env_and_args_are_inherited_from_a_parent_stage() {
+        let (df, m) = model("FROM a AS base\nARG A=1\nENV E=2\nFROM base\nRUN x\nFROM a\nRUN y\n");
+        let scope = m.scope_at(4);
         assert_eq!(scope.get("E"), Some("2"));
-        assert!(scope.get("A").is_none());
+        assert_eq!(scope.get("A"), Some("1"));
+        // A stage on an image starts empty.
+        let last = df.instructions.len() - 1;
+        assert!(m.scope_at(last).get("E").is_none());
     }
 
     #[test]

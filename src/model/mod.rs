@@ -2,8 +2,10 @@
 //! their graph, ARG/ENV scopes with BuildKit's variable expansion, and image
 //! references.
 
+pub mod dockerignore;
 pub mod expand;
 pub mod image;
+pub mod knowledge;
 pub mod stages;
 
 pub use stages::{

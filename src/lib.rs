@@ -32,9 +32,21 @@ pub fn lint(source: &str) -> Vec<Diagnostic> {
     lint_with(source, &Settings::default())
 }
 
+/// What the linter knows about a file besides its text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileInfo<'a> {
+    /// The patterns of the build context's `.dockerignore`, when known.
+    pub dockerignore: Option<&'a [String]>,
+}
+
 /// Lint Dockerfile source text: syntax errors and every enabled rule's
 /// findings, after suppression comments, sorted by position.
 pub fn lint_with(source: &str, settings: &Settings) -> Vec<Diagnostic> {
+    lint_file(source, settings, FileInfo::default())
+}
+
+/// [`lint_with`], with what is known about the file's surroundings.
+pub fn lint_file(source: &str, settings: &Settings, info: FileInfo<'_>) -> Vec<Diagnostic> {
     let parse = syntax::parse(source);
     let mut out: Vec<Diagnostic> = parse.errors.iter().map(Diagnostic::from).collect();
     let file = &parse.dockerfile;
@@ -46,7 +58,8 @@ pub fn lint_with(source: &str, settings: &Settings) -> Vec<Diagnostic> {
         &model,
         &settings.options,
         pragmas.shell.as_deref(),
-    );
+    )
+    .with_dockerignore(info.dockerignore);
     let skip_all = pragmas.check_skip.iter().any(|s| s == "all");
     let experimental_all = pragmas.check_experimental.iter().any(|s| s == "all");
     let mut found = Vec::new();

@@ -10,16 +10,18 @@
 //!   must read like the ```` ```dockerfile fixed ```` block after it.
 //!
 //! After the tags, a block may carry rule options as JSON, e.g.
-//! ```` ```dockerfile bad {"trusted-registries": ["docker.io"]} ````.
+//! ```` ```dockerfile bad {"trusted-registries": ["docker.io"]} ````; the key
+//! `dockerignore` (a list of patterns) stands for the context's `.dockerignore`.
 
+use slipway::Settings;
 use slipway::rules::{self, Options, RuleMeta};
-use slipway::{Settings, lint_with};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 struct Block {
     tags: Vec<String>,
     options: Options,
+    dockerignore: Option<Vec<String>>,
     text: String,
     line: usize,
 }
@@ -36,12 +38,18 @@ fn blocks(doc: &str) -> Vec<Block> {
             Some(i) => (&info[..i], &info[i..]),
             None => (info, ""),
         };
-        let options = if json.is_empty() {
-            Options::default()
+        let mut value: serde_json::Value = if json.is_empty() {
+            serde_json::json!({})
         } else {
             serde_json::from_str(json)
                 .unwrap_or_else(|e| panic!("bad options at line {}: {e}", n + 1))
         };
+        let dockerignore = value
+            .as_object_mut()
+            .and_then(|o| o.remove("dockerignore"))
+            .map(|v| serde_json::from_value(v).expect("dockerignore is a list of strings"));
+        let options: Options = serde_json::from_value(value)
+            .unwrap_or_else(|e| panic!("bad options at line {}: {e}", n + 1));
         let mut text = String::new();
         for (_, l) in lines.by_ref() {
             if l.starts_with("```") {
@@ -53,6 +61,7 @@ fn blocks(doc: &str) -> Vec<Block> {
         out.push(Block {
             tags: tags.split_whitespace().map(str::to_string).collect(),
             options,
+            dockerignore,
             text,
             line: n + 1,
         });
@@ -96,9 +105,12 @@ fn settings(meta: &RuleMeta, options: &Options) -> Settings {
     }
 }
 
-fn found(source: &str, meta: &RuleMeta, options: &Options) -> BTreeSet<(usize, usize, usize)> {
+fn found(source: &str, meta: &RuleMeta, b: &Block) -> BTreeSet<(usize, usize, usize)> {
     let lines: Vec<&str> = source.lines().collect();
-    lint_with(source, &settings(meta, options))
+    let info = slipway::FileInfo {
+        dockerignore: b.dockerignore.as_deref(),
+    };
+    slipway::lint_file(source, &settings(meta, &b.options), info)
         .into_iter()
         .filter(|d| d.code == meta.code)
         .map(|d| {
@@ -231,7 +243,7 @@ fn document_examples_hold() {
             let tag = b.tags.first().map(String::as_str).unwrap_or("");
             match tag {
                 "" => {
-                    let got = found(&b.text, meta, &b.options);
+                    let got = found(&b.text, meta, b);
                     if !got.is_empty() {
                         failures.push(format!(
                             "{} line {}: clean example reports {got:?}",
@@ -241,7 +253,7 @@ fn document_examples_hold() {
                 }
                 "bad" => {
                     let (source, want) = annotations(&b.text, meta);
-                    let got = found(&source, meta, &b.options);
+                    let got = found(&source, meta, b);
                     if got != want {
                         failures.push(format!(
                             "{} line {}: bad example: want (line, col, end col) {want:?}, got {got:?}",
@@ -260,10 +272,14 @@ fn document_examples_hold() {
                         ));
                         continue;
                     };
-                    let diags: Vec<_> = lint_with(&b.text, &settings(meta, &b.options))
-                        .into_iter()
-                        .filter(|d| d.code == meta.code)
-                        .collect();
+                    let info = slipway::FileInfo {
+                        dockerignore: b.dockerignore.as_deref(),
+                    };
+                    let diags: Vec<_> =
+                        slipway::lint_file(&b.text, &settings(meta, &b.options), info)
+                            .into_iter()
+                            .filter(|d| d.code == meta.code)
+                            .collect();
                     let (fixed, n) = slipway::fix::apply_fixes(&b.text, &diags, &|_| true);
                     if n == 0 || fixed != next.text {
                         failures.push(format!(

@@ -261,7 +261,7 @@ fn check_all(
                     position: None,
                 })
             })
-            .and_then(|bytes| check_bytes(name, &bytes, renderer, settings));
+            .and_then(|bytes| check_bytes(name, &bytes, renderer, settings, None));
         results.push(FileResult {
             key: PathBuf::from(name),
             stdin: true,
@@ -316,7 +316,15 @@ fn read_stdin() -> io::Result<Vec<u8>> {
 fn check_path(path: &Path, renderer: &Renderer, resolver: &Resolver) -> Result<Checked, Failure> {
     let settings = resolver.for_file(path);
     let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
-    check_bytes(&display(path), &bytes, renderer, settings)
+    let ignore = crate::model::dockerignore::find_for(path)
+        .map(|(_, text)| crate::model::dockerignore::patterns(&text));
+    check_bytes(
+        &display(path),
+        &bytes,
+        renderer,
+        settings,
+        ignore.as_deref(),
+    )
 }
 
 /// Decode and check one file's bytes.
@@ -325,10 +333,12 @@ fn check_bytes(
     bytes: &[u8],
     renderer: &Renderer,
     settings: Result<Arc<Resolved>, Arc<ConfigError>>,
+    dockerignore: Option<&[String]>,
 ) -> Result<Checked, Failure> {
     let resolved = settings.map_err(Failure::Config)?;
     let source = decode(path, bytes)?;
-    let diagnostics = crate::lint_with(source, &resolved.settings);
+    let info = crate::FileInfo { dockerignore };
+    let diagnostics = crate::lint_file(source, &resolved.settings, info);
     let mut rendered = Vec::new();
     renderer.render(&mut rendered, path, source, &diagnostics);
     Ok(Checked {

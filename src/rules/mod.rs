@@ -132,6 +132,8 @@ pub struct Context<'a> {
     pub options: &'a Options,
     /// Stages declared non-POSIX with a `# hadolint shell=...` pragma.
     pub shell_pragma: Option<&'a str>,
+    /// The patterns of the build context's `.dockerignore`, when known.
+    pub dockerignore: Option<&'a [String]>,
     scripts: Vec<OnceLock<Option<crate::shell::Script>>>,
 }
 
@@ -150,10 +152,17 @@ impl<'a> Context<'a> {
             model,
             options,
             shell_pragma,
+            dockerignore: None,
             scripts: (0..file.instructions.len())
                 .map(|_| OnceLock::new())
                 .collect(),
         }
+    }
+
+    /// The same context, knowing the `.dockerignore` patterns.
+    pub fn with_dockerignore(mut self, patterns: Option<&'a [String]>) -> Self {
+        self.dockerignore = patterns;
+        self
     }
 
     /// A diagnostic of `meta` at `span`.

@@ -22,11 +22,10 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/copy-ignored-file.md"),
 };
 
-/// The patterns of the `.dockerignore` beside the Dockerfile, one per line
-/// as written. The lint context does not carry them yet, so the rule finds
-/// nothing until it does.
-fn dockerignore_patterns<'a>(_cx: &Context<'a>) -> Option<&'a [String]> {
-    None
+/// The patterns of the build context's `.dockerignore`, one per line as
+/// written; without them the rule has nothing to check.
+fn dockerignore_patterns<'a>(cx: &Context<'a>) -> Option<&'a [String]> {
+    cx.dockerignore
 }
 
 /// Lexically clean a slash-separated path as Go's `path.Clean` does, then

@@ -2,5 +2,11 @@
 
 use super::Rule;
 
+pub mod latest_base_image_tag;
+pub mod untagged_base_image;
+
 /// Every rule of this category.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &untagged_base_image::UntaggedBaseImage,
+    &latest_base_image_tag::LatestBaseImageTag,
+];

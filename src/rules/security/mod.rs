@@ -2,5 +2,21 @@
 
 use super::Rule;
 
+pub mod copy_entire_filesystem;
+pub mod from_platform_constant;
+pub mod from_platform_flag;
+pub mod last_user_root;
+pub mod redundant_target_platform;
+pub mod secret_in_arg_or_env;
+pub mod untrusted_registry;
+
 /// Every rule of this category.
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &last_user_root::LastUserRoot,
+    &untrusted_registry::UntrustedRegistry,
+    &secret_in_arg_or_env::SecretInArgOrEnv,
+    &copy_entire_filesystem::CopyEntireFilesystem,
+    &from_platform_flag::FromPlatformFlag,
+    &from_platform_constant::FromPlatformConstant,
+    &redundant_target_platform::RedundantTargetPlatform,
+];

@@ -232,7 +232,7 @@ fn a_file_named_twice_is_reported_once() {
         "--stdin-filename",
         "Dockerfile",
     ];
-    let r = run_with(dir.path(), &args, Some(b"FROM x\nCOPYY a b\n"));
+    let r = run_with(dir.path(), &args, Some(b"FROM x:1\nCOPYY a b\n"));
     assert_eq!(
         r.stdout,
         "Dockerfile:2:1: error[SW002] unknown instruction: RUNN (did you mean RUN?)\n\
@@ -343,7 +343,7 @@ fn unreadable_files_are_errors_and_the_others_are_still_checked() {
     let dir = tempdir();
     let d = dir.path();
     write(d, "a/Dockerfile", TYPO);
-    write(d, "b/Dockerfile", b"FROM x\nRUN \xff\n");
+    write(d, "b/Dockerfile", b"FROM x:1\nRUN \xff\n");
     std::os::unix::fs::symlink("nowhere", d.join("c.Dockerfile")).unwrap();
     let status = Command::new("mkfifo")
         .arg(d.join("d.Dockerfile"))
@@ -437,7 +437,7 @@ fn symbolic_links_are_not_followed_while_searching() {
 fn concise_is_sorted_by_path_then_position() {
     let dir = tempdir();
     let d = dir.path();
-    let two = "FROM x\nRUNN a\nCOPYY b c\n";
+    let two = "FROM x:1\nRUNN a\nCOPYY b c\n";
     write(d, "b/Dockerfile", two);
     write(d, "a/z/Dockerfile", TYPO);
     write(d, "a-b/Dockerfile", TYPO);
@@ -472,7 +472,7 @@ fn json_format() {
     let dir = tempdir();
     let d = dir.path();
     // A finding after a two-byte character: columns count characters.
-    write(d, "Dockerfile", "FROM x\nLABEL ü=1 é\n");
+    write(d, "Dockerfile", "FROM x:1\nLABEL ü=1 é\n");
     write(d, "ok.Dockerfile", CLEAN);
     let r = run(d, &["check", "--format", "json"]);
     assert_eq!(r.code, 1, "{r:?}");
@@ -490,8 +490,8 @@ fn json_format() {
     assert!(x["message"].as_str().unwrap().contains("é"));
     assert_eq!(x["start"], serde_json::json!({"line": 2, "column": 11}));
     assert_eq!(x["end"], serde_json::json!({"line": 2, "column": 12}));
-    assert_eq!(x["offset"], 18);
-    assert_eq!(x["end_offset"], 20);
+    assert_eq!(x["offset"], 20);
+    assert_eq!(x["end_offset"], 22);
     assert!(x["help"].is_null());
     assert!(x["hadolint"].is_null());
 
@@ -553,7 +553,7 @@ fn a_closed_pipe_is_not_a_crash() {
     let d = dir.path();
     // Well over a pipe buffer of output.
     let body: String = (0..3000).map(|i| format!("RUNN {i}\n")).collect();
-    write(d, "Dockerfile", format!("FROM x\n{body}"));
+    write(d, "Dockerfile", format!("FROM x:1\n{body}"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
         .args(["check", "--format", "concise"])
         .current_dir(d)
@@ -633,7 +633,7 @@ fn parse_reports_syntax_errors_and_unreadable_files() {
     // The tree is printed all the same.
     assert!(serde_json::from_str::<Value>(&r.stdout).is_ok(), "{r:?}");
 
-    write(d, "bin", b"FROM x\n\xfe\n");
+    write(d, "bin", b"FROM x:1\n\xfe\n");
     let r = run(d, &["parse", "bin"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
@@ -924,7 +924,7 @@ fn json_format_doc_example_is_real_output() {
 
     let dir = tempdir();
     write(dir.path(), "Dockerfile", &dockerfile);
-    write(dir.path(), "data/Dockerfile.bin", b"FROM x\nRUN \xff\n");
+    write(dir.path(), "data/Dockerfile.bin", b"FROM x:1\nRUN \xff\n");
     let r = run(dir.path(), &args);
     assert_eq!(r.code, 2, "{r:?}");
     let got: Value = serde_json::from_str(&r.stdout).unwrap();

@@ -1,6 +1,66 @@
-//! Rules of the `size` category. One file per rule; one line per rule in `RULES`.
+//! Rules of the `size` folder (codes `SW401`–`SW499`): what makes an image
+//! bigger than it needs to be (package caches and lists left in layers,
+//! recommended packages, duplicate tools, archives copied then extracted).
+//! One file per rule; one line per rule in `RULES`. The shell helpers they
+//! use live in [`super::cache`].
 
 use super::Rule;
+use super::cache::for_each_command;
+use crate::rules::Context;
+use crate::shell::Command;
+use crate::shell::packages::{self, CleanupTarget, Manager};
+use crate::syntax::Span;
 
-/// Every rule of this category.
-pub static RULES: &[&dyn Rule] = &[];
+pub mod apk_add_without_no_cache;
+pub mod apt_get_install_recommends;
+pub mod apt_lists_not_removed;
+pub mod copy_archive_then_extract;
+pub mod curl_and_wget;
+pub mod dnf_clean_missing;
+pub mod pip_install_with_cache;
+pub mod useradd_high_uid_without_l;
+pub mod yarn_cache_not_cleaned;
+pub mod yum_clean_missing;
+pub mod zypper_clean_missing;
+
+/// Every rule of this folder.
+pub static RULES: &[&dyn Rule] = &[
+    &apt_lists_not_removed::AptListsNotRemoved,
+    &apt_get_install_recommends::AptGetInstallRecommends,
+    &apk_add_without_no_cache::ApkAddWithoutNoCache,
+    &pip_install_with_cache::PipInstallWithCache,
+    &yum_clean_missing::YumCleanMissing,
+    &dnf_clean_missing::DnfCleanMissing,
+    &zypper_clean_missing::ZypperCleanMissing,
+    &yarn_cache_not_cleaned::YarnCacheNotCleaned,
+    &useradd_high_uid_without_l::UseraddHighUidWithoutL,
+    &curl_and_wget::CurlAndWget,
+    &copy_archive_then_extract::CopyArchiveThenExtract,
+];
+
+/// The span of the last command of `RUN` `index` matching `install` that no
+/// command matching `clean` follows (commands in source order: the shell
+/// form, then heredoc scripts).
+pub(crate) fn uncleaned_install(
+    cx: &Context<'_>,
+    index: usize,
+    install: impl Fn(&Command) -> bool,
+    clean: impl Fn(&Command) -> bool,
+) -> Option<Span> {
+    let mut pending = None;
+    for_each_command(cx, index, |cmd| {
+        if install(cmd) {
+            pending = Some(cmd.span);
+        } else if clean(cmd) {
+            pending = None;
+        }
+    });
+    pending
+}
+
+/// Whether `cmd` cleans the cache of one of `managers` (`yum clean all`,
+/// `rm -rf /var/cache/yum`...).
+pub(crate) fn cleans(cmd: &Command, managers: &[Manager]) -> bool {
+    packages::is_cache_cleanup(cmd)
+        .is_some_and(|c| c.target == CleanupTarget::Cache && managers.contains(&c.manager))
+}

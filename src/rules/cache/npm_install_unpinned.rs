@@ -1,0 +1,37 @@
+//! `npm install` of a package without a version.
+
+use super::{for_each_install, report_unpinned, runs};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::packages::Manager;
+
+/// The rule.
+pub struct NpmInstallUnpinned;
+
+/// Its metadata.
+pub static META: RuleMeta = RuleMeta {
+    code: "SW309",
+    name: "npm-install-unpinned",
+    category: Category::Reproducibility,
+    severity: Severity::Warning,
+    fix: FixKind::None,
+    hadolint: &["DL3016"],
+    buildkit: &[],
+    default_enabled: true,
+    summary: "`npm install` of a package without a pinned version",
+    doc: include_str!("../../../rules/npm-install-unpinned.md"),
+};
+
+impl Rule for NpmInstallUnpinned {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (i, _) in runs(cx) {
+            for_each_install(cx, i, &[Manager::Npm], |install| {
+                report_unpinned(cx, &META, out, install, |p| format!("{}@<version>", p.name));
+            });
+        }
+    }
+}

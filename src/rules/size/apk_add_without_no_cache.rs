@@ -1,0 +1,60 @@
+//! `apk add` without `--no-cache`.
+
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::rules::cache::{
+    arg_word, for_each_command, has_cache_mount_with, insert_after, is_with_arg, runs,
+};
+use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+
+/// The rule.
+pub struct ApkAddWithoutNoCache;
+
+/// Its metadata.
+pub static META: RuleMeta = RuleMeta {
+    code: "SW403",
+    name: "apk-add-without-no-cache",
+    category: Category::Size,
+    severity: Severity::Info,
+    fix: FixKind::Safe,
+    hadolint: &["DL3019"],
+    buildkit: &[],
+    default_enabled: true,
+    summary: "`apk add` without `--no-cache` leaves the package index in the layer",
+    doc: include_str!("../../../rules/apk-add-without-no-cache.md"),
+};
+
+impl Rule for ApkAddWithoutNoCache {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (i, inst) in runs(cx) {
+            if has_cache_mount_with(inst, "/var/cache/apk")
+                || has_cache_mount_with(inst, "/etc/apk/cache")
+            {
+                continue;
+            }
+            for_each_command(cx, i, |cmd| {
+                if !is_with_arg(cmd, "apk", &["add"]) || cmd.has_flag('\0', "no-cache") {
+                    return;
+                }
+                let mut d = cx.diag(
+                    &META,
+                    cmd.span,
+                    "`apk add` without `--no-cache` keeps the package index in the layer",
+                );
+                if let Some(w) = arg_word(cmd, &["add"]) {
+                    d.fix = insert_after(
+                        cx,
+                        "Add `--no-cache`",
+                        Applicability::Safe,
+                        w,
+                        " --no-cache",
+                    );
+                }
+                out.push(d);
+            });
+        }
+    }
+}

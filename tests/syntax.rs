@@ -288,3 +288,18 @@ fn env_and_label_forms() {
     let (_, errors) = check("ENV A=1 B\n");
     assert_eq!(errors, vec![SyntaxErrorKind::InvalidKeyValue]);
 }
+
+#[test]
+fn onbuild_inner_instruction_maps_its_own_text() {
+    let src = "FROM x\nONBUILD RUN apt-get \\\n  install -y curl\n";
+    let p = syntax::parse(src);
+    let Args::Onbuild(inner) = &p.dockerfile.instructions[1].args else {
+        panic!("not ONBUILD")
+    };
+    assert_eq!(inner.map.text(src), inner.original);
+    let off = inner.text_offset().unwrap();
+    let s = inner.map.span(off, off + "apt-get".len());
+    assert_eq!(s.text(src), "apt-get");
+    let i = inner.original.find("install").unwrap();
+    assert_eq!(inner.map.span(i, i + 7).text(src), "install");
+}

@@ -150,7 +150,7 @@ impl Cx<'_> {
                 } else {
                     let mut inner = self.node(&line[a0..a1], base + a0, depth + 1);
                     inner.original = line[a0..a1].to_string();
-                    inner.map = self.map.clone();
+                    inner.map = self.map.sub(base + a0, base + a1);
                     Args::Onbuild(Box::new(inner))
                 }
             }

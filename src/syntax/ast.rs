@@ -469,6 +469,18 @@ impl OffsetMap {
         }
     }
 
+    /// The map of the logical sub-range `start..end`, with offsets relative to
+    /// `start` (for an instruction wrapped by `ONBUILD`, whose text is a tail
+    /// of the outer line).
+    pub fn sub(&self, start: usize, end: usize) -> OffsetMap {
+        let end = end.min(self.len);
+        let mut out = OffsetMap::new(self.start(start.min(self.len)));
+        for p in self.pieces(start, end) {
+            out.push(p.start, p.len());
+        }
+        out
+    }
+
     /// Rebuild the logical line from the source text the map points into.
     pub fn text(&self, source: &str) -> String {
         let mut out = String::with_capacity(self.len);

@@ -283,35 +283,6 @@ impl<'a> Context<'a> {
             })
             .as_ref()
     }
-
-    /// The shell scripts of the heredoc bodies of a `RUN` that a shell runs
-    /// (no interpreter named after the marker), parsed on demand.
-    pub fn heredoc_scripts(&self, index: usize) -> Vec<crate::shell::Script> {
-        let Some(inst) = self.file.instructions.get(index) else {
-            return Vec::new();
-        };
-        if inst.effective().keyword != Keyword::Run || !self.posix_shell_at(index) {
-            return Vec::new();
-        }
-        inst.heredocs
-            .iter()
-            .filter(|h| {
-                !h.content.starts_with("#!")
-                    || h.content.starts_with("#!/bin/sh")
-                    || h.content.starts_with("#!/bin/bash")
-                    || h.content.starts_with("#!/usr/bin/env bash")
-                    || h.content.starts_with("#!/usr/bin/env sh")
-            })
-            .map(|h| {
-                crate::shell::parse(
-                    &h.content,
-                    crate::shell::Origin::File {
-                        offset: h.body_span.start,
-                    },
-                )
-            })
-            .collect()
-    }
 }
 
 /// Attach a fix to a diagnostic (builder style).

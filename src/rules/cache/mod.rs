@@ -73,18 +73,10 @@ pub(crate) fn runs<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = (usize, &'a 
 /// instructions, and in stages whose shell is not POSIX.
 ///
 /// Plain `RUN`s use the script parsed once and shared by [`Context::script`].
-/// Two cases go through [`crate::shell::instruction_scripts`] instead, which
-/// the shared parse does not get right yet:
-///
-/// * `ONBUILD RUN`: the wrapped instruction shares the `ONBUILD` line's
-///   offset map, but `Context::script` maps it with offsets into its own
-///   text, so spans (and fixes) would land in the wrong place;
-/// * `RUN`s with heredocs: `Context::heredoc_scripts` takes every body
-///   without a `#!` line for a shell script, also the data of `cat <<EOF >
-///   file` and the body fed to `python3 <<EOF`; `instruction_scripts` keeps
-///   only the bodies a shell runs.
-///
-/// Both are rare, so the extra parse is cheap.
+/// `ONBUILD RUN` and `RUN`s with heredocs go through
+/// [`crate::shell::instruction_scripts`], which also keeps only the heredoc
+/// bodies a shell runs (not the data of `cat <<EOF > file`, nor the body fed
+/// to `python3 <<EOF`). Both are rare, so the extra parse is cheap.
 pub(crate) fn for_each_script(cx: &Context<'_>, index: usize, mut f: impl FnMut(&Script)) {
     let Some(inst) = cx.file.instructions.get(index) else {
         return;

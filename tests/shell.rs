@@ -129,6 +129,9 @@ fn lists_pipes_and_nesting() {
             "0 S cd /x\n0 S make\n1 echo ok",
         ),
         ("{ a; b; } | c", "0 C|0.0 a\n0 C|0.0 b\n0 |0.1 c"),
+        ("( (cd x && make) ) && y", "0 S cd x\n0 S make\n1 y"),
+        ("( ( a ) )", "0 S a"),
+        ("(( i = 1 + 2 ))", ""),
         (
             "if [ -f x ]; then a; elif b; then c; else d; fi",
             "0 C? [ -f x ]\n0 C a\n0 C? b\n0 C c\n0 C d",

@@ -14,6 +14,8 @@
 //! * it panics on some inputs (an all-digit descriptor too large for `u32`
 //!   before `<`/`>`; `unwrap`s in its tokenizer reached with here-documents
 //!   inside substitutions): panics are caught and reported as errors;
+//! * it reads `( (a) )` (a space between the parentheses) as an arithmetic
+//!   command: the inside is parsed again as a subshell;
 //! * it recurses once per nesting level (and per `&&`/`||`/`!` inside
 //!   `[[ ]]`): the builder checks the depth before calling it.
 
@@ -422,7 +424,19 @@ impl Walker<'_, '_, '_, '_> {
                 self.list(&w.1.list, body);
             }
             ast::CompoundCommand::Coprocess(c) => self.command(&c.body, body),
-            ast::CompoundCommand::Arithmetic(_) => {}
+            ast::CompoundCommand::Arithmetic(a) => {
+                // brush-parser reads `( (a) )` as arithmetic; the shell (and
+                // the user) mean nested subshells: parse the inside again.
+                let (start, end) = (self.pos.at(a.loc.start.index), self.pos.at(a.loc.end.index));
+                let text = self.b.text.as_bytes();
+                if end > start + 2
+                    && text.get(start) == Some(&b'(')
+                    && text.get(start + 1) != Some(&b'(')
+                    && text.get(end - 1) == Some(&b')')
+                {
+                    self.b.subshell(start + 1, end - 1, ctx);
+                }
+            }
         }
     }
 

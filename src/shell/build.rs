@@ -282,6 +282,18 @@ impl<'t, 'o> Builder<'t, 'o> {
         }
     }
 
+    /// Parse `text[start..end]`, the inside of a subshell that brush-parser
+    /// took for an arithmetic command.
+    pub fn subshell(&mut self, start: usize, end: usize, ctx: Ctx) {
+        let inner = Ctx {
+            nesting: Nesting::Subshell,
+            depth: ctx.depth + 1,
+            top: false,
+            ..ctx
+        };
+        self.parse_range(start, end, inner);
+    }
+
     /// Parse the substitutions in a word that is not part of a simple
     /// command (`for` values, `case` words, `[[ ]]` operands).
     pub fn word_substitutions(&mut self, start: usize, end: usize, ctx: Ctx) {

@@ -79,6 +79,8 @@ pub(crate) struct Builder<'t, 'o> {
     next_list: usize,
     /// The fast engine met a substitution it does not accept.
     abort: bool,
+    /// The whole script passed the nesting check.
+    checked: bool,
 }
 
 impl<'t, 'o> Builder<'t, 'o> {
@@ -93,6 +95,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             error: None,
             next_list: 0,
             abort: false,
+            checked: false,
         };
         b.parse_range(0, text.len(), Ctx::root());
         if b.abort {
@@ -122,9 +125,13 @@ impl<'t, 'o> Builder<'t, 'o> {
     }
 
     fn parse_brush(&mut self, start: usize, end: usize, ctx: Ctx) {
-        if too_deep(&self.text[start..end], MAX_DEPTH.saturating_sub(ctx.depth)) {
-            self.fail("shell script nested too deeply", start, start);
-            return;
+        // Once the whole script passed, its parts do too.
+        if !self.checked {
+            if too_deep(&self.text[start..end], MAX_DEPTH.saturating_sub(ctx.depth)) {
+                self.fail("shell script nested too deeply", start, start);
+                return;
+            }
+            self.checked = start == 0 && end == self.text.len();
         }
         super::brush::parse(self, start, end, ctx);
     }

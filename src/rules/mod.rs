@@ -135,6 +135,7 @@ pub struct Context<'a> {
     /// The patterns of the build context's `.dockerignore`, when known.
     pub dockerignore: Option<&'a [String]>,
     scripts: Vec<OnceLock<Option<crate::shell::Script>>>,
+    instruction_scripts: Vec<OnceLock<Vec<crate::shell::Script>>>,
 }
 
 impl<'a> Context<'a> {
@@ -156,7 +157,27 @@ impl<'a> Context<'a> {
             scripts: (0..file.instructions.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            instruction_scripts: (0..file.instructions.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         }
+    }
+
+    /// Every shell script instruction `index` runs (see
+    /// [`crate::shell::instruction_scripts`]: its shell form and the heredoc
+    /// bodies a shell runs, also through `ONBUILD`), parsed once and shared.
+    /// Empty in stages whose shell is not POSIX.
+    pub fn instruction_scripts(&self, index: usize) -> &[crate::shell::Script] {
+        let Some(inst) = self.file.instructions.get(index) else {
+            return &[];
+        };
+        self.instruction_scripts[index].get_or_init(|| {
+            if self.posix_shell_at(index) {
+                crate::shell::instruction_scripts(inst)
+            } else {
+                Vec::new()
+            }
+        })
     }
 
     /// The same context, knowing the `.dockerignore` patterns.

@@ -86,11 +86,7 @@ pub(crate) fn for_each_script(cx: &Context<'_>, index: usize, mut f: impl FnMut(
         return;
     }
     if inst.keyword == Keyword::Onbuild || !eff.heredocs.is_empty() {
-        if cx.posix_shell_at(index) {
-            crate::shell::instruction_scripts(inst)
-                .iter()
-                .for_each(&mut f);
-        }
+        cx.instruction_scripts(index).iter().for_each(&mut f);
         return;
     }
     if let Some(script) = cx.script(index) {

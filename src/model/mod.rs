@@ -6,6 +6,7 @@ pub mod dockerignore;
 pub mod expand;
 pub mod image;
 pub mod knowledge;
+pub mod platform;
 pub mod stages;
 
 pub use stages::{

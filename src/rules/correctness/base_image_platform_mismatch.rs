@@ -4,6 +4,7 @@ use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::Base;
 use crate::model::expand::Lexer;
 use crate::model::image::ImageRef;
+use crate::model::platform::{KNOWN_ARCH, KNOWN_OS, normalize_arch, normalize_os};
 use crate::rules::correctness::{flag_value_word, global_defaults};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::syntax::Args;
@@ -25,56 +26,6 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/base-image-platform-mismatch.md"),
 };
 
-/// Operating systems the OCI platform parser knows (containerd's list).
-const KNOWN_OS: [&str; 18] = [
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-];
-
-/// Architectures the OCI platform parser knows (containerd's list).
-const KNOWN_ARCH: [&str; 24] = [
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
-
 /// Official images published for Linux only.
 const LINUX_ONLY: [&str; 12] = [
     "alpine",
@@ -90,23 +41,6 @@ const LINUX_ONLY: [&str; 12] = [
     "rockylinux",
     "ubuntu",
 ];
-
-fn normalize_os(os: &str) -> String {
-    match os.to_ascii_lowercase().as_str() {
-        "macos" => "darwin".into(),
-        other => other.into(),
-    }
-}
-
-fn normalize_arch(arch: &str) -> String {
-    match arch.to_ascii_lowercase().as_str() {
-        "i386" => "386".into(),
-        "x86_64" | "x86-64" => "amd64".into(),
-        "aarch64" => "arm64".into(),
-        "armhf" | "armel" => "arm".into(),
-        other => other.into(),
-    }
-}
 
 /// Parse a platform specifier as BuildKit does (`os[/arch[/variant]]`, or an
 /// OS or an architecture alone). Unlike BuildKit, an `os/arch` pair with an

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::expand::{EmptyEnv, Lexer};
+use crate::model::platform::{KNOWN_ARCH, KNOWN_OS, normalize_arch};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 
 /// The rule.
@@ -21,66 +22,6 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/from-platform-constant.md"),
 };
 
-/// Operating systems Go (and so containerd's platform parser) knows.
-const KNOWN_OS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-];
-
-/// Architectures Go knows, after containerd's normalization.
-const KNOWN_ARCH: &[&str] = &[
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
-
-fn normalize_arch(arch: &str) -> &str {
-    match arch {
-        "i386" | "i486" | "i586" | "i686" => "386",
-        "x86_64" | "x86-64" => "amd64",
-        "aarch64" => "arm64",
-        "armhf" | "armel" => "arm",
-        other => other,
-    }
-}
-
 /// `os/arch[/variant]`, `os` or `arch` as containerd parses it: the OS and
 /// the architecture, or `None` when it is not a platform.
 pub fn parse_platform(s: &str) -> Option<(String, String)> {
@@ -88,13 +29,13 @@ pub fn parse_platform(s: &str) -> Option<(String, String)> {
     let parts: Vec<&str> = lower.split('/').collect();
     match parts.as_slice() {
         [one] if KNOWN_OS.contains(one) => Some((one.to_string(), String::new())),
-        [one] if KNOWN_ARCH.contains(&normalize_arch(one)) => {
+        [one] if KNOWN_ARCH.contains(&normalize_arch(one).as_str()) => {
             Some(("linux".to_string(), normalize_arch(one).to_string()))
         }
         [os, arch] | [os, arch, _] if KNOWN_OS.contains(os) => {
             let arch = normalize_arch(arch);
             KNOWN_ARCH
-                .contains(&arch)
+                .contains(&arch.as_str())
                 .then(|| (os.to_string(), arch.to_string()))
         }
         _ => None,

@@ -1034,3 +1034,34 @@ fn rules_lists_every_rule() {
         ]
     );
 }
+
+/// The bundled examples the README points newcomers at: one clean file, one
+/// with exactly one problem.
+#[test]
+fn bundled_examples_say_what_the_readme_promises() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = run(
+        root,
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "examples/Dockerfile",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(
+        root,
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "examples/broken.Dockerfile",
+        ],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.stdout.lines().count(), 1, "{r:?}");
+    assert!(r.stdout.contains("[SW002]"), "{r:?}");
+}

@@ -132,13 +132,14 @@ impl Rule for UndefinedVariable {
             if inst.keyword == Keyword::From {
                 continue;
             }
+            let words = expanded_words(cx, inst);
+            // Only a `$` can refer to a variable; most instructions have none.
+            if !words.iter().any(|(w, _)| w.value.contains('$')) {
+                continue;
+            }
             let Some(env) = base_env(cx, s) else {
                 continue;
             };
-            let words = expanded_words(cx, inst);
-            if words.is_empty() {
-                continue;
-            }
             let mut known = declared_before(cx.model, i);
             known.insert("PATH".to_string());
             let mut reported = HashSet::new();

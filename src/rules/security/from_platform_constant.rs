@@ -49,14 +49,7 @@ impl Rule for FromPlatformConstant {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let lexer = Lexer::new(cx.model.escape);
-        for stage in &cx.model.stages {
-            let from = &cx.file.instructions[stage.from];
-            let Some(flag) = from.flag("platform") else {
-                continue;
-            };
-            let Some(raw) = flag.value.as_deref() else {
-                continue;
-            };
+        for (stage, flag, raw) in super::from_platforms(cx) {
             // Any variable, set or not, makes the value not a constant.
             let Ok(expanded) = lexer.expand_word(raw, &EmptyEnv) else {
                 continue;

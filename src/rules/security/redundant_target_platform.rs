@@ -31,14 +31,7 @@ impl Rule for RedundantTargetPlatform {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let lexer = Lexer::new(cx.model.escape);
-        for stage in &cx.model.stages {
-            let from = &cx.file.instructions[stage.from];
-            let Some(flag) = from.flag("platform") else {
-                continue;
-            };
-            let Some(raw) = flag.value.as_deref() else {
-                continue;
-            };
+        for (stage, flag, raw) in super::from_platforms(cx) {
             // The global ARGs declared before this FROM, and the platform
             // ARGs with placeholder values (BuildKit knows the real ones).
             let mut env: HashMap<String, String> = cx

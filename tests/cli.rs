@@ -9,12 +9,14 @@
 //! has not finished after a generous deadline is killed and fails the test (it
 //! would otherwise hang on a FIFO or a link loop); no test asserts on timing.
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Kill a run that takes longer than this: it is stuck.
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -52,58 +54,18 @@ impl std::fmt::Debug for Run {
 
 /// Run `slipway ARGS` in `dir`, feeding `stdin` (or nothing).
 fn run_with(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slipway"));
+    cmd.args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
         // No configuration of the machine running the tests is read.
         .env("HOME", dir.join(".no-home"))
-        .env_remove("XDG_CONFIG_HOME")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn slipway");
-    let input = stdin.map(<[u8]>::to_vec);
-    let mut pipe_in = child.stdin.take();
-    let feeder = std::thread::spawn(move || {
-        if let (Some(pipe), Some(bytes)) = (pipe_in.as_mut(), input) {
-            let _ = pipe.write_all(&bytes);
-        }
-    });
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        out.read_to_string(&mut s).unwrap();
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        err.read_to_string(&mut s).unwrap();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("slipway {args:?} did not finish: killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    feeder.join().unwrap();
+        .env_remove("XDG_CONFIG_HOME");
+    let f = common::run_to_end(&mut cmd, stdin.map(<[u8]>::to_vec), DEADLINE);
     Run {
-        code: status.code().expect("exited, not killed by a signal"),
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
+        code: f.code,
+        stdout: f.stdout,
+        stderr: f.stderr,
     }
 }
 

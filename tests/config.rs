@@ -10,12 +10,13 @@
 //! SW501 (`maintainer-deprecated`, DL4000), and look only at their findings,
 //! so that other rules do not change the outcome.
 
+mod common;
+
 use slipway::config::{self, FailOn, Format};
 use slipway::{Severity, rules};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Kill a run that takes longer than this: it is stuck.
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -96,53 +97,15 @@ impl Env {
             .current_dir(self.proj.join(sub))
             .env("HOME", &self.home)
             .env_remove("XDG_CONFIG_HOME")
-            .env_remove("NO_COLOR")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .env_remove("NO_COLOR");
         if let Some(xdg) = &self.xdg {
             cmd.env("XDG_CONFIG_HOME", xdg);
         }
-        let mut child = cmd.spawn().expect("spawn slipway");
-        if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
-            let text = text.to_string();
-            std::thread::spawn(move || {
-                use std::io::Write;
-                let _ = pipe.write_all(text.as_bytes());
-            });
-        }
-        let mut out = child.stdout.take().unwrap();
-        let mut err = child.stderr.take().unwrap();
-        let out = std::thread::spawn(move || {
-            let mut s = String::new();
-            out.read_to_string(&mut s).unwrap();
-            s
-        });
-        let err = std::thread::spawn(move || {
-            let mut s = String::new();
-            err.read_to_string(&mut s).unwrap();
-            s
-        });
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if start.elapsed() > DEADLINE {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("slipway {args:?} did not finish: killed");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
+        let f = common::run_to_end(&mut cmd, stdin.map(|s| s.as_bytes().to_vec()), DEADLINE);
         Run {
-            code: status.code().expect("exited, not killed by a signal"),
-            stdout: out.join().unwrap(),
-            stderr: err.join().unwrap(),
+            code: f.code,
+            stdout: f.stdout,
+            stderr: f.stderr,
         }
     }
 

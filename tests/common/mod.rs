@@ -28,3 +28,69 @@ pub fn corpus_files(shared: &std::path::Path) -> Vec<(String, PathBuf)> {
     files.sort();
     files
 }
+
+/// What a finished process gave back.
+pub struct Finished {
+    /// Its exit code.
+    pub code: i32,
+    /// Everything it wrote on standard output.
+    pub stdout: String,
+    /// Everything it wrote on standard error.
+    pub stderr: String,
+}
+
+/// Spawn `cmd` (its stdout and stderr piped, its stdin piped when `stdin` is
+/// given), feed it `stdin`, and collect its output. A process still running
+/// after `deadline` is killed and the test fails: a hang is a bug.
+pub fn run_to_end(
+    cmd: &mut std::process::Command,
+    stdin: Option<Vec<u8>>,
+    deadline: std::time::Duration,
+) -> Finished {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn the process");
+    let mut pipe_in = child.stdin.take();
+    let feeder = std::thread::spawn(move || {
+        if let (Some(pipe), Some(bytes)) = (pipe_in.as_mut(), stdin) {
+            let _ = pipe.write_all(&bytes);
+        }
+    });
+    let mut out = child.stdout.take().expect("stdout is piped");
+    let mut err = child.stderr.take().expect("stderr is piped");
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        out.read_to_string(&mut s).expect("stdout is UTF-8");
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        err.read_to_string(&mut s).expect("stderr is UTF-8");
+        s
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the process") {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish in {deadline:?}: killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    feeder.join().expect("feeding stdin");
+    Finished {
+        code: status.code().expect("exited, not killed by a signal"),
+        stdout: out.join().expect("reading stdout"),
+        stderr: err.join().expect("reading stderr"),
+    }
+}

@@ -107,6 +107,7 @@ fn settings(meta: &RuleMeta, options: &Options) -> Settings {
 
 fn found(source: &str, meta: &RuleMeta, b: &Block) -> BTreeSet<(usize, usize, usize)> {
     let lines: Vec<&str> = source.lines().collect();
+    let index = slipway::render::LineIndex::new(source);
     let info = slipway::FileInfo {
         dockerignore: b.dockerignore.as_deref(),
     };
@@ -114,8 +115,9 @@ fn found(source: &str, meta: &RuleMeta, b: &Block) -> BTreeSet<(usize, usize, us
         .into_iter()
         .filter(|d| d.code == meta.code)
         .map(|d| {
-            let (line, col) = pos(source, d.span.start);
-            let (end_line, end_col) = pos(source, d.span.end);
+            let start = index.position(d.span.start);
+            let end = index.position(d.span.end);
+            let (line, col, end_line, end_col) = (start.line, start.column, end.line, end.column);
             let end = if end_line == line {
                 end_col
             } else {
@@ -124,13 +126,6 @@ fn found(source: &str, meta: &RuleMeta, b: &Block) -> BTreeSet<(usize, usize, us
             (line, col, end)
         })
         .collect()
-}
-
-fn pos(source: &str, offset: usize) -> (usize, usize) {
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, source[start..offset].chars().count() + 1)
 }
 
 fn docs_dir() -> PathBuf {

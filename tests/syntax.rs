@@ -246,8 +246,8 @@ fn unknown_instruction_is_an_error_with_its_location() {
     assert_eq!(p.errors[0].kind, SyntaxErrorKind::UnknownInstruction);
     assert_eq!(p.errors[0].span.text(src), "RUNN");
     assert!(p.errors[0].message.contains("did you mean RUN"));
-    let (line, col) = p.dockerfile.line_col(src, p.errors[0].span.start);
-    assert_eq!((line, col), (2, 3));
+    let at = slipway::render::LineIndex::new(src).position(p.errors[0].span.start);
+    assert_eq!((at.line, at.column), (2, 3));
 }
 
 #[test]

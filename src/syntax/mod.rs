@@ -19,20 +19,3 @@ pub use ast::*;
 pub use decode::{DecodeError, decode};
 pub use lex::go_quote;
 pub use parser::{MAX_LINE, Parse, parse};
-
-impl Dockerfile {
-    /// The 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts[line - 1];
-        let col = source
-            .get(start..offset.min(source.len()))
-            .map_or(0, |s| s.chars().count());
-        (line, col + 1)
-    }
-
-    /// Whether the file ends with a line break.
-    pub fn ends_with_newline(source: &str) -> bool {
-        source.ends_with('\n')
-    }
-}

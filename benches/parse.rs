@@ -4,9 +4,6 @@
 //! Run with `cargo bench --bench parse`. Without `../shared` the benchmark
 //! falls back to a generated Dockerfile so that it still runs.
 
-/// The same allocator as the `slipway` binary, so the figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;

@@ -5,9 +5,6 @@
 //! Run with `cargo bench --bench shell`. Without `../shared` a generated set
 //! of scripts is used so that it still runs.
 
-/// The same allocator as the `slipway` binary, so the figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use slipway::shell::{self, Engine, Origin};

@@ -82,7 +82,7 @@ pub fn parse(src: &str) -> Parse {
         df: Dockerfile {
             bom: src.starts_with('\u{FEFF}'),
             escape: '\\',
-            instructions: Vec::with_capacity(line_starts.len() / 2 + 1),
+            instructions: Vec::new(),
             line_starts,
             ..Dockerfile::default()
         },

@@ -37,6 +37,9 @@ pub fn lint(source: &str) -> Vec<Diagnostic> {
 pub struct FileInfo<'a> {
     /// The patterns of the build context's `.dockerignore`, when known.
     pub dockerignore: Option<&'a [String]>,
+    /// The build context directory, when the file is on disk. With a context
+    /// and no `dockerignore`, the context has no `.dockerignore` at all.
+    pub context: Option<&'a std::path::Path>,
 }
 
 /// Lint Dockerfile source text: syntax errors and every enabled rule's
@@ -59,7 +62,9 @@ pub fn lint_file(source: &str, settings: &Settings, info: FileInfo<'_>) -> Vec<D
         &settings.options,
         pragmas.shell.as_deref(),
     )
-    .with_dockerignore(info.dockerignore);
+    .with_dockerignore(info.dockerignore)
+    .with_context(info.context)
+    .with_target(settings.target.as_deref());
     let skip_all = pragmas.check_skip.iter().any(|s| s == "all");
     let experimental_all = pragmas.check_experimental.iter().any(|s| s == "all");
     let mut found = Vec::new();

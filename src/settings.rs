@@ -24,6 +24,9 @@ pub struct Settings {
     pub build_args: HashMap<String, String>,
     /// Ignore `# hadolint ignore=` / `# slipway ignore=` comments.
     pub disable_ignore_pragma: bool,
+    /// The stage to build (`--target`), by name or index; `None` builds the
+    /// last stage. Rules about what ships judge the stages this one needs.
+    pub target: Option<String>,
 }
 
 fn any_matches(ids: &[String], meta: &RuleMeta) -> bool {

@@ -183,6 +183,7 @@ fn resolver(args: &CheckArgs) -> Result<Resolver, ConfigError> {
         ignore: ids(&args.ignore),
         fail_on: args.fail_on,
         build_args,
+        target: args.target.clone(),
     };
     overrides.validate()?;
     if args.isolated {
@@ -261,7 +262,9 @@ fn check_all(
                     position: None,
                 })
             })
-            .and_then(|bytes| check_bytes(name, &bytes, renderer, settings, None));
+            .and_then(|bytes| {
+                check_bytes(name, &bytes, renderer, settings, crate::FileInfo::default())
+            });
         results.push(FileResult {
             key: PathBuf::from(name),
             stdin: true,
@@ -318,13 +321,19 @@ fn check_path(path: &Path, renderer: &Renderer, resolver: &Resolver) -> Result<C
     let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
     let ignore = crate::model::dockerignore::find_for(path)
         .map(|(_, text)| crate::model::dockerignore::patterns(&text));
-    check_bytes(
-        &display(path),
-        &bytes,
-        renderer,
-        settings,
-        ignore.as_deref(),
-    )
+    // The build context is taken to be the Dockerfile's directory.
+    let context = path.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
+    let info = crate::FileInfo {
+        dockerignore: ignore.as_deref(),
+        context,
+    };
+    check_bytes(&display(path), &bytes, renderer, settings, info)
 }
 
 /// Decode and check one file's bytes.
@@ -333,11 +342,10 @@ fn check_bytes(
     bytes: &[u8],
     renderer: &Renderer,
     settings: Result<Arc<Resolved>, Arc<ConfigError>>,
-    dockerignore: Option<&[String]>,
+    info: crate::FileInfo<'_>,
 ) -> Result<Checked, Failure> {
     let resolved = settings.map_err(Failure::Config)?;
     let source = decode(path, bytes)?;
-    let info = crate::FileInfo { dockerignore };
     let diagnostics = crate::lint_file(source, &resolved.settings, info);
     let mut rendered = Vec::new();
     renderer.render(&mut rendered, path, source, &diagnostics);

@@ -117,6 +117,9 @@ pub struct CheckArgs {
         help_heading = "Rules"
     )]
     pub build_args: Vec<String>,
+    /// The stage to build, by name or index (as `docker build --target`): rules about what ships judge it and the stages it is built on.
+    #[arg(long, value_name = "STAGE", help_heading = "Rules")]
+    pub target: Option<String>,
     /// Exit with 1 only for a finding at or above this severity: error, warning, info, style or none [default: style; info with a .hadolint.yaml]
     #[arg(long, value_name = "SEVERITY", help_heading = "Exit status")]
     pub fail_on: Option<FailOn>,

@@ -165,6 +165,8 @@ pub struct Overrides {
     pub fail_on: Option<FailOn>,
     /// `--build-arg`, over the file's `[build-args]`.
     pub build_args: Vec<(String, String)>,
+    /// `--target`: the stage to build.
+    pub target: Option<String>,
 }
 
 impl Overrides {
@@ -256,6 +258,7 @@ pub fn resolve(config: &Config, cli: &Overrides) -> Resolved {
             options: config.options.clone(),
             build_args,
             disable_ignore_pragma: config.disable_ignore_pragma,
+            target: cli.target.clone(),
         },
         fail_on: cli
             .fail_on

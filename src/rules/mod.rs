@@ -134,6 +134,17 @@ pub struct Context<'a> {
     pub shell_pragma: Option<&'a str>,
     /// The patterns of the build context's `.dockerignore`, when known.
     pub dockerignore: Option<&'a [String]>,
+    /// The build context directory, when the Dockerfile is on disk.
+    pub context: Option<&'a std::path::Path>,
+    /// The stage being built: `--target`, else the last stage (`None` when
+    /// the file has no stage or the target names none).
+    pub target: Option<usize>,
+    /// `ships[i]`: stage `i` is the target or one the target is built on
+    /// (its `FROM` chain). Their layers are in the final image.
+    pub ships: Vec<bool>,
+    /// `needed[i]`: the build of the target runs stage `i` (the `FROM`
+    /// chain and every stage copied or mounted from).
+    pub needed: Vec<bool>,
     scripts: Vec<OnceLock<Option<crate::shell::Script>>>,
     instruction_scripts: Vec<OnceLock<Vec<crate::shell::Script>>>,
 }
@@ -154,6 +165,10 @@ impl<'a> Context<'a> {
             options,
             shell_pragma,
             dockerignore: None,
+            context: None,
+            target: None,
+            ships: Vec::new(),
+            needed: Vec::new(),
             scripts: (0..file.instructions.len())
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -184,6 +199,50 @@ impl<'a> Context<'a> {
     pub fn with_dockerignore(mut self, patterns: Option<&'a [String]>) -> Self {
         self.dockerignore = patterns;
         self
+    }
+
+    /// The build context directory.
+    pub fn with_context(mut self, dir: Option<&'a std::path::Path>) -> Self {
+        self.context = dir;
+        self
+    }
+
+    /// The stage to build (`--target`, by name or index; `None`: the last
+    /// stage), and from it which stages ship and which the build needs.
+    pub fn with_target(mut self, target: Option<&str>) -> Self {
+        let stages = &self.model.stages;
+        self.target = match target {
+            Some(t) => self.model.stage_by_ref(t).map(|s| s.index),
+            None => stages.len().checked_sub(1),
+        };
+        self.ships = vec![false; stages.len()];
+        self.needed = vec![false; stages.len()];
+        if let Some(t) = self.target {
+            self.needed = self.model.reachable_from(t);
+            let mut at = Some(t);
+            while let Some(i) = at {
+                if self.ships[i] {
+                    break;
+                }
+                self.ships[i] = true;
+                at = match stages[i].base {
+                    crate::model::Base::Stage(j) => Some(j),
+                    _ => None,
+                };
+            }
+        }
+        self
+    }
+
+    /// Whether instruction `index` adds to the final image: it belongs to a
+    /// stage that ships.
+    pub fn ships_at(&self, index: usize) -> bool {
+        self.model
+            .stage_of
+            .get(index)
+            .copied()
+            .flatten()
+            .is_some_and(|s| self.ships.get(s).copied().unwrap_or(false))
     }
 
     /// A diagnostic of `meta` at `span`.

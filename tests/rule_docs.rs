@@ -11,7 +11,9 @@
 //!
 //! After the tags, a block may carry rule options as JSON, e.g.
 //! ```` ```dockerfile bad {"trusted-registries": ["docker.io"]} ````; the key
-//! `dockerignore` (a list of patterns) stands for the context's `.dockerignore`.
+//! `dockerignore` (a list of patterns) stands for the context's `.dockerignore`,
+//! `context: true` for a build context on disk without one, and `target` (a
+//! stage name) for `--target`.
 
 use slipway::Settings;
 use slipway::rules::{self, Options, RuleMeta};
@@ -22,6 +24,8 @@ struct Block {
     tags: Vec<String>,
     options: Options,
     dockerignore: Option<Vec<String>>,
+    context: bool,
+    target: Option<String>,
     text: String,
     line: usize,
 }
@@ -48,6 +52,15 @@ fn blocks(doc: &str) -> Vec<Block> {
             .as_object_mut()
             .and_then(|o| o.remove("dockerignore"))
             .map(|v| serde_json::from_value(v).expect("dockerignore is a list of strings"));
+        let context = value
+            .as_object_mut()
+            .and_then(|o| o.remove("context"))
+            .is_some_and(|v| v == serde_json::Value::Bool(true))
+            || dockerignore.is_some();
+        let target = value
+            .as_object_mut()
+            .and_then(|o| o.remove("target"))
+            .map(|v| serde_json::from_value(v).expect("target is a string"));
         let options: Options = serde_json::from_value(value)
             .unwrap_or_else(|e| panic!("bad options at line {}: {e}", n + 1));
         let mut text = String::new();
@@ -62,6 +75,8 @@ fn blocks(doc: &str) -> Vec<Block> {
             tags: tags.split_whitespace().map(str::to_string).collect(),
             options,
             dockerignore,
+            context,
+            target,
             text,
             line: n + 1,
         });
@@ -97,21 +112,27 @@ fn annotations(text: &str, meta: &RuleMeta) -> (String, BTreeSet<(usize, usize, 
     (source, expected)
 }
 
-fn settings(meta: &RuleMeta, options: &Options) -> Settings {
+fn settings(meta: &RuleMeta, b: &Block) -> Settings {
     Settings {
         select: Some(vec![meta.code.to_string()]),
-        options: options.clone(),
+        options: b.options.clone(),
+        target: b.target.clone(),
         ..Settings::default()
+    }
+}
+
+/// What the block says about the file's build context.
+fn info(b: &Block) -> slipway::FileInfo<'_> {
+    slipway::FileInfo {
+        dockerignore: b.dockerignore.as_deref(),
+        context: b.context.then(|| std::path::Path::new(".")),
     }
 }
 
 fn found(source: &str, meta: &RuleMeta, b: &Block) -> BTreeSet<(usize, usize, usize)> {
     let lines: Vec<&str> = source.lines().collect();
     let index = slipway::render::LineIndex::new(source);
-    let info = slipway::FileInfo {
-        dockerignore: b.dockerignore.as_deref(),
-    };
-    slipway::lint_file(source, &settings(meta, &b.options), info)
+    slipway::lint_file(source, &settings(meta, b), info(b))
         .into_iter()
         .filter(|d| d.code == meta.code)
         .map(|d| {
@@ -267,14 +288,10 @@ fn document_examples_hold() {
                         ));
                         continue;
                     };
-                    let info = slipway::FileInfo {
-                        dockerignore: b.dockerignore.as_deref(),
-                    };
-                    let diags: Vec<_> =
-                        slipway::lint_file(&b.text, &settings(meta, &b.options), info)
-                            .into_iter()
-                            .filter(|d| d.code == meta.code)
-                            .collect();
+                    let diags: Vec<_> = slipway::lint_file(&b.text, &settings(meta, b), info(b))
+                        .into_iter()
+                        .filter(|d| d.code == meta.code)
+                        .collect();
                     let (fixed, n) = slipway::fix::apply_fixes(&b.text, &diags, &|_| true);
                     if n == 0 || fixed != next.text {
                         failures.push(format!(

@@ -28,6 +28,7 @@
 
 mod brush;
 mod build;
+pub mod builds;
 mod depth;
 mod fast;
 mod heredoc;

@@ -4,7 +4,6 @@
 //! Run with `cargo bench --bench parse`. Without `../shared` the benchmark
 //! falls back to a generated Dockerfile so that it still runs.
 
-
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -14,8 +14,10 @@ use crate::syntax::Span;
 pub mod apk_add_without_no_cache;
 pub mod apt_get_install_recommends;
 pub mod apt_lists_not_removed;
+pub mod build_toolchain_in_final_image;
 pub mod copy_archive_then_extract;
 pub mod curl_and_wget;
+pub mod dev_dependencies_in_final_image;
 pub mod dnf_clean_missing;
 pub mod pip_install_with_cache;
 pub mod useradd_high_uid_without_l;
@@ -36,7 +38,41 @@ pub static RULES: &[&dyn Rule] = &[
     &useradd_high_uid_without_l::UseraddHighUidWithoutL,
     &curl_and_wget::CurlAndWget,
     &copy_archive_then_extract::CopyArchiveThenExtract,
+    &build_toolchain_in_final_image::BuildToolchainInFinalImage,
+    &dev_dependencies_in_final_image::DevDependenciesInFinalImage,
 ];
+
+/// The `RUN`s (not `ONBUILD` triggers, which run in another build) of the
+/// stages that ship: their layers are in the final image.
+pub(crate) fn shipping_runs<'a>(
+    cx: &'a Context<'_>,
+) -> impl Iterator<Item = (usize, &'a crate::syntax::Instruction)> + 'a {
+    cx.instructions_of(crate::syntax::Keyword::Run)
+        .filter(|(i, inst)| inst.keyword != crate::syntax::Keyword::Onbuild && cx.ships_at(*i))
+}
+
+/// Names for a message: "`a`", "`a` and `b`", "`a`, `b` and 3 more", with
+/// the verb that agrees ("is" / "are").
+pub(crate) fn list_names(names: &[&str]) -> (String, &'static str) {
+    let mut unique: Vec<&str> = Vec::new();
+    for n in names {
+        if !unique.contains(n) {
+            unique.push(n);
+        }
+    }
+    let quoted: Vec<String> = unique.iter().map(|n| format!("`{n}`")).collect();
+    let list = match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        2..=4 => format!(
+            "{} and {}",
+            quoted[..quoted.len() - 1].join(", "),
+            quoted[quoted.len() - 1]
+        ),
+        n => format!("{} and {} more", quoted[..3].join(", "), n - 3),
+    };
+    (list, if unique.len() == 1 { "is" } else { "are" })
+}
 
 /// The span of the last command of `RUN` `index` matching `install` that no
 /// command matching `clean` follows (commands in source order: the shell

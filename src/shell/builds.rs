@@ -430,7 +430,8 @@ mod tests {
 
     #[test]
     fn dependency_installs() {
-        let cases: &[(&str, Option<(&str, &str, bool)>)] = &[
+        type Expected = Option<(&'static str, &'static str, bool)>;
+        let cases: &[(&str, Expected)] = &[
             (
                 "npm ci",
                 Some(("npm ci", "package.json package-lock.json*", true)),

@@ -54,8 +54,7 @@ fn drops_dev(cmd: &crate::shell::Command) -> bool {
             "--production" | "--omit=dev" | "--prod" | "--only=production" | "--only=prod"
         )
     }) || cmd.option_str(&["--omit"]) == Some("dev");
-    (is_with_arg(cmd, "npm", &["prune"]) && prod_flag)
-        || (is_with_arg(cmd, "pnpm", &["prune"]) && prod_flag)
+    ((is_with_arg(cmd, "npm", &["prune"]) || is_with_arg(cmd, "pnpm", &["prune"])) && prod_flag)
         || (is_with_arg(cmd, "bundle", &["config"])
             && args.contains(&"without")
             && args.iter().any(|a| a.contains("development")))

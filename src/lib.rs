@@ -6,6 +6,7 @@
 //! * [`model`]: the semantic model built once per file (stages, their graph,
 //!   ARG/ENV scopes, variable expansion, image references);
 //! * [`rules`]: the rule engine and every rule, producing [`Diagnostic`]s;
+//! * [`fix`]: applying the rules' fixes ([`fix_file`]);
 //! * [`render`]: diagnostics to people and machines.
 //!
 //! See `ARCHITECTURE.md` for the map and the invariants.
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod shell;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use fix::{FixOutcome, Policy, fix_file};
 pub use settings::Settings;
 
 /// Lint Dockerfile source text with the default settings.

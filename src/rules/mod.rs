@@ -60,17 +60,21 @@ impl Category {
     }
 }
 
-/// Whether and how a rule can fix what it finds.
+/// Whether and how a rule can fix what it finds: the most permissive
+/// [`Applicability`](crate::diagnostic::Applicability) among its fixes
+/// ([`FixKind::applicability`]). Each fix carries its own applicability; a
+/// rule declared `Safe` offers a fix as only unsafe where the meaning could
+/// change, and its document says when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FixKind {
     /// No fix.
     None,
-    /// A fix that keeps the meaning of the Dockerfile (applied by `--fix`).
+    /// Fixes that keep the meaning of the Dockerfile (applied by `--fix`).
     Safe,
-    /// A fix that may change the build (needs `--unsafe-fixes`).
+    /// Fixes that may change the build (need `--unsafe-fixes`).
     Unsafe,
-    /// A suggested edit that is shown, never applied.
+    /// Suggested edits that are shown, never applied.
     DisplayOnly,
 }
 

@@ -20,6 +20,7 @@ pub mod curl_and_wget;
 pub mod dev_dependencies_in_final_image;
 pub mod dnf_clean_missing;
 pub mod pip_install_with_cache;
+pub mod removed_in_later_layer;
 pub mod useradd_high_uid_without_l;
 pub mod yarn_cache_not_cleaned;
 pub mod yum_clean_missing;
@@ -40,6 +41,7 @@ pub static RULES: &[&dyn Rule] = &[
     &copy_archive_then_extract::CopyArchiveThenExtract,
     &build_toolchain_in_final_image::BuildToolchainInFinalImage,
     &dev_dependencies_in_final_image::DevDependenciesInFinalImage,
+    &removed_in_later_layer::RemovedInLaterLayer,
 ];
 
 /// The `RUN`s (not `ONBUILD` triggers, which run in another build) of the

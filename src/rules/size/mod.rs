@@ -19,6 +19,7 @@ pub mod copy_archive_then_extract;
 pub mod curl_and_wget;
 pub mod dev_dependencies_in_final_image;
 pub mod dnf_clean_missing;
+pub mod heavy_base_image;
 pub mod pip_install_with_cache;
 pub mod removed_in_later_layer;
 pub mod useradd_high_uid_without_l;
@@ -42,6 +43,7 @@ pub static RULES: &[&dyn Rule] = &[
     &build_toolchain_in_final_image::BuildToolchainInFinalImage,
     &dev_dependencies_in_final_image::DevDependenciesInFinalImage,
     &removed_in_later_layer::RemovedInLaterLayer,
+    &heavy_base_image::HeavyBaseImage,
 ];
 
 /// The `RUN`s (not `ONBUILD` triggers, which run in another build) of the

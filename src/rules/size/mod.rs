@@ -22,6 +22,7 @@ pub mod dnf_clean_missing;
 pub mod heavy_base_image;
 pub mod pip_install_with_cache;
 pub mod removed_in_later_layer;
+pub mod single_stage_build;
 pub mod useradd_high_uid_without_l;
 pub mod yarn_cache_not_cleaned;
 pub mod yum_clean_missing;
@@ -44,6 +45,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dev_dependencies_in_final_image::DevDependenciesInFinalImage,
     &removed_in_later_layer::RemovedInLaterLayer,
     &heavy_base_image::HeavyBaseImage,
+    &single_stage_build::SingleStageBuild,
 ];
 
 /// The `RUN`s (not `ONBUILD` triggers, which run in another build) of the

@@ -1,0 +1,66 @@
+//! A Dockerfile that compiles or bundles software in the stage it ships.
+
+use super::shipping_runs;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::cache::for_each_command;
+use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::builds::{BuildStep, build_step};
+use crate::syntax::Span;
+
+/// The rule.
+pub struct SingleStageBuild;
+
+/// Its metadata.
+pub static META: RuleMeta = RuleMeta {
+    code: "SW424",
+    name: "single-stage-build",
+    category: Category::Size,
+    severity: Severity::Info,
+    fix: FixKind::None,
+    hadolint: &[],
+    buildkit: &[],
+    default_enabled: true,
+    summary: "Software is compiled or bundled in the stage that ships, with no separate build stage",
+    doc: include_str!("../../../rules/single-stage-build.md"),
+};
+
+impl Rule for SingleStageBuild {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // A build that already takes something from another stage is
+        // multi-stage in effect.
+        if cx.needed != cx.ships || cx.target.is_none() {
+            return;
+        }
+        let mut first: Option<(BuildStep, Span)> = None;
+        for (i, _) in shipping_runs(cx) {
+            for_each_command(cx, i, |cmd| {
+                if first.is_none()
+                    && let Some(step) = build_step(cmd)
+                {
+                    first = Some((step, cmd.span));
+                }
+            });
+            if first.is_some() {
+                break;
+            }
+        }
+        let Some((step, span)) = first else {
+            return;
+        };
+        out.push(cx.diag(
+            &META,
+            span,
+            format!(
+                "`{}` builds {} software in the stage that ships: the toolchain, the sources and \
+                 the intermediate files stay in the image; build in a separate stage and copy \
+                 only the result into a small runtime stage",
+                step.what,
+                step.ecosystem.as_str()
+            ),
+        ));
+    }
+}

@@ -283,32 +283,68 @@ pub fn debian_closure_with(
     names: &[&str],
     installed: Option<&HashSet<String>>,
 ) -> (u64, Vec<String>) {
+    let closure = debian_closure_packages(names, installed);
+    (closure.bytes(), closure.unknown)
+}
+
+/// The packages of a Debian dependency closure, each with its installed
+/// size, and the names the knowledge base does not know.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DebianClosure {
+    /// Every package of the closure (virtual names resolved to their
+    /// provider), each once, with its installed size in bytes, in the order
+    /// they were reached.
+    pub packages: Vec<(&'static str, u64)>,
+    /// The names asked for that the knowledge base does not know.
+    pub unknown: Vec<String>,
+}
+
+impl DebianClosure {
+    /// The total installed size in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.packages.iter().map(|(_, b)| b).sum()
+    }
+}
+
+/// Like [`debian_closure_with`], naming the packages of the closure: what
+/// `apt-get install` of `names` adds when `installed` is already there.
+pub fn debian_closure_packages(
+    names: &[&str],
+    installed: Option<&HashSet<String>>,
+) -> DebianClosure {
     let db = &*DEBIAN;
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut unknown = Vec::new();
-    let mut stack: Vec<&str> = Vec::new();
+    let mut out = DebianClosure::default();
+    let mut stack: Vec<&'static str> = Vec::new();
     for &name in names {
-        let resolved = match db.virtual_packages.get(name) {
-            Some(provider) if !db.packages.contains_key(name) => provider.as_str(),
-            _ => name,
+        let resolved = match db.virtual_packages.get_key_value(name) {
+            Some((_, provider)) if !db.packages.contains_key(name) => provider.as_str(),
+            _ => match db.packages.get_key_value(name) {
+                Some((key, _)) => key.as_str(),
+                None => "",
+            },
         };
         if db.packages.contains_key(resolved) {
             stack.push(resolved);
-        } else if !unknown.iter().any(|u| u == name) {
-            unknown.push(name.to_owned());
+        } else if !out.unknown.iter().any(|u| u == name) {
+            out.unknown.push(name.to_owned());
         }
     }
-    let mut kib = 0;
     while let Some(name) = stack.pop() {
         if installed.is_some_and(|set| set.contains(name)) || !seen.insert(name) {
             continue;
         }
         if let Some(p) = db.packages.get(name) {
-            kib += p.kib;
-            stack.extend(p.deps.iter().map(String::as_str));
+            out.packages.push((name, p.kib * 1024));
+            stack.extend(
+                p.deps
+                    .iter()
+                    .filter_map(|d| db.packages.get_key_value(d.as_str()))
+                    .map(|(k, _)| k.as_str()),
+            );
         }
     }
-    (kib * 1024, unknown)
+    out
 }
 
 /// The minimal base system of a Debian image (Essential and

@@ -7,6 +7,7 @@ pub mod expand;
 pub mod image;
 pub mod knowledge;
 pub mod platform;
+pub mod size;
 pub mod stages;
 
 pub use stages::{

@@ -1,6 +1,7 @@
 //! `COPY` or `ADD` of a file that `.dockerignore` excludes from the context.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::dockerignore::{Pattern, clean};
 use crate::rules::correctness::copy_paths;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::syntax::Keyword;
@@ -28,138 +29,6 @@ fn dockerignore_patterns<'a>(cx: &Context<'a>) -> Option<&'a [String]> {
     cx.dockerignore
 }
 
-/// Lexically clean a slash-separated path as Go's `path.Clean` does, then
-/// drop a leading `/` (paths are relative to the context root).
-fn clean(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    if parts.is_empty() {
-        ".".to_string()
-    } else {
-        parts.join("/")
-    }
-}
-
-/// A compiled `.dockerignore` pattern.
-#[derive(Debug)]
-enum Token {
-    Literal(char),
-    /// `?`: one character other than `/`.
-    One,
-    /// `*`: any run of characters without `/`.
-    Star,
-    /// `**`: any run of characters, `/` included.
-    Any,
-    /// `**/`: zero or more whole directories.
-    AnyDirs,
-    /// `[...]`: a character class.
-    Class {
-        negated: bool,
-        items: Vec<(char, char)>,
-    },
-}
-
-fn compile(pattern: &str) -> Vec<Token> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' if chars.get(i + 1) == Some(&'*') => {
-                if chars.get(i + 2) == Some(&'/') {
-                    out.push(Token::AnyDirs);
-                    i += 3;
-                } else {
-                    out.push(Token::Any);
-                    i += 2;
-                }
-                continue;
-            }
-            '*' => out.push(Token::Star),
-            '?' => out.push(Token::One),
-            '\\' if i + 1 < chars.len() => {
-                i += 1;
-                out.push(Token::Literal(chars[i]));
-            }
-            '[' => {
-                let mut j = i + 1;
-                let negated = matches!(chars.get(j), Some('^' | '!'));
-                if negated {
-                    j += 1;
-                }
-                let mut items = Vec::new();
-                let mut closed = false;
-                while j < chars.len() {
-                    if chars[j] == ']' && !items.is_empty() {
-                        closed = true;
-                        break;
-                    }
-                    let lo = chars[j];
-                    if chars.get(j + 1) == Some(&'-') && j + 2 < chars.len() && chars[j + 2] != ']'
-                    {
-                        items.push((lo, chars[j + 2]));
-                        j += 3;
-                    } else {
-                        items.push((lo, lo));
-                        j += 1;
-                    }
-                }
-                if closed {
-                    out.push(Token::Class { negated, items });
-                    i = j + 1;
-                    continue;
-                }
-                out.push(Token::Literal('['));
-            }
-            c => out.push(Token::Literal(c)),
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Whether `path` matches the whole token list. Backtracking is bounded by a
-/// step budget, so hostile patterns cannot take unbounded time.
-fn matches(tokens: &[Token], path: &[char], budget: &mut u32) -> bool {
-    if *budget == 0 {
-        return false;
-    }
-    *budget -= 1;
-    let Some((first, rest)) = tokens.split_first() else {
-        return path.is_empty();
-    };
-    match first {
-        Token::Literal(c) => path.first() == Some(c) && matches(rest, &path[1..], budget),
-        Token::One => path.first().is_some_and(|&c| c != '/') && matches(rest, &path[1..], budget),
-        Token::Class { negated, items } => {
-            path.first().is_some_and(|&c| {
-                c != '/' && items.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
-            }) && matches(rest, &path[1..], budget)
-        }
-        Token::Star => {
-            let max = path.iter().position(|&c| c == '/').unwrap_or(path.len());
-            (0..=max).any(|n| matches(rest, &path[n..], budget))
-        }
-        Token::Any => (0..=path.len()).any(|n| matches(rest, &path[n..], budget)),
-        Token::AnyDirs => {
-            matches(rest, path, budget)
-                || path
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &c)| c == '/')
-                    .any(|(n, _)| matches(rest, &path[n + 1..], budget))
-        }
-    }
-}
-
 /// The `.dockerignore` patterns that exclude `source` (or one of its parent
 /// directories), following BuildKit's check: nothing is reported when the
 /// file has exclusions (`!pattern`), and the context root (`.`) only when a
@@ -180,23 +49,11 @@ pub fn ignored_by<'p>(patterns: &'p [String], source: &str) -> Option<&'p str> {
             .find(|p| matches!(**p, "*" | "**" | "**/*"))
             .copied();
     }
-    let chars: Vec<char> = src.chars().collect();
-    // The path itself and every parent directory.
-    let mut candidates = vec![chars.len()];
-    candidates.extend(
-        chars
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c == '/')
-            .map(|(n, _)| n),
-    );
-    lines.iter().rev().copied().find(|p| {
-        let tokens = compile(&clean(p));
-        candidates.iter().any(|&end| {
-            let mut budget = 100_000;
-            matches(&tokens, &chars[..end], &mut budget)
-        })
-    })
+    lines
+        .iter()
+        .rev()
+        .copied()
+        .find(|p| Pattern::new(&clean(p)).matches_or_parent(&src))
 }
 
 impl Rule for CopyIgnoredFile {

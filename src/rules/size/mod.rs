@@ -19,7 +19,9 @@ pub mod copy_archive_then_extract;
 pub mod curl_and_wget;
 pub mod dev_dependencies_in_final_image;
 pub mod dnf_clean_missing;
+pub mod go_build_cache_left;
 pub mod heavy_base_image;
+pub mod npm_cache_not_cleaned;
 pub mod pip_install_with_cache;
 pub mod removed_in_later_layer;
 pub mod single_stage_build;
@@ -46,6 +48,8 @@ pub static RULES: &[&dyn Rule] = &[
     &removed_in_later_layer::RemovedInLaterLayer,
     &heavy_base_image::HeavyBaseImage,
     &single_stage_build::SingleStageBuild,
+    &npm_cache_not_cleaned::NpmCacheNotCleaned,
+    &go_build_cache_left::GoBuildCacheLeft,
 ];
 
 /// The `RUN`s (not `ONBUILD` triggers, which run in another build) of the

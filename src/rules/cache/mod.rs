@@ -14,9 +14,11 @@ use crate::shell::packages::{self, Install, Manager, Package};
 use crate::shell::{Command, Script, Word};
 use crate::syntax::{Instruction, Keyword, Span};
 
+pub mod add_remote_without_checksum;
 pub mod apk_add_unpinned;
 pub mod apt_get_missing_yes;
 pub mod apt_get_unpinned;
+pub mod apt_get_update_in_separate_run;
 pub mod apt_instead_of_apt_get;
 pub mod cd_instead_of_workdir;
 pub mod consecutive_run_instructions;
@@ -61,6 +63,8 @@ pub static RULES: &[&dyn Rule] = &[
     &wget_without_progress::WgetWithoutProgress,
     &symlink_bin_sh::SymlinkBinSh,
     &pipe_without_pipefail::PipeWithoutPipefail,
+    &apt_get_update_in_separate_run::AptGetUpdateInSeparateRun,
+    &add_remote_without_checksum::AddRemoteWithoutChecksum,
 ];
 
 /// Every `RUN` (also inside `ONBUILD`), with its index.
@@ -361,4 +365,29 @@ pub(crate) fn is_pip_wrapper(cmd: &Command) -> bool {
                     .any(|a| a[0].value == "-m" && a[1].value == w))
     };
     wrapper("pipx") || wrapper("pipenv")
+}
+
+/// The whole lines an instruction spans, line break included, for moving or
+/// deleting it: `None` when something other than indentation shares its
+/// first or last line.
+pub(crate) fn whole_lines(cx: &Context<'_>, inst: &Instruction) -> Option<Span> {
+    let src = cx.source;
+    let start = src[..inst.span.start].rfind('\n').map_or(0, |n| n + 1);
+    if !src[start..inst.span.start]
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+    {
+        return None;
+    }
+    let rest = &src[inst.span.end..];
+    let end = if rest.is_empty() {
+        inst.span.end
+    } else if rest.starts_with("\r\n") {
+        inst.span.end + 2
+    } else if rest.starts_with('\n') {
+        inst.span.end + 1
+    } else {
+        return None;
+    };
+    Some(Span::new(start, end))
 }

@@ -1027,3 +1027,244 @@ fn bundled_examples_say_what_the_readme_promises() {
     assert_eq!(r.stdout.lines().count(), 1, "{r:?}");
     assert!(r.stdout.contains("[SW002]"), "{r:?}");
 }
+
+// ---- --fix, --unsafe-fixes and --diff ----------------------------------
+
+/// SW501's safe fix (MAINTAINER to LABEL), and SW101 without a fix.
+const FIXABLE: &str = "FROM alpine:3.20\nMAINTAINER Jane\nWORKDIR app\n";
+const FIXED: &str =
+    "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"Jane\"\nWORKDIR app\n";
+
+fn read(dir: &Path, rel: &str) -> Vec<u8> {
+    std::fs::read(dir.join(rel)).unwrap()
+}
+
+#[test]
+fn fix_rewrites_files_and_reports_what_remains() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a/Dockerfile", FIXABLE);
+    write(d, "b/Dockerfile", "FROM alpine:3.20\nMAINTAINER Jane\n");
+    write(d, "c/Dockerfile", CLEAN);
+    let args = [
+        "check",
+        "--fix",
+        "--color",
+        "never",
+        "--select",
+        "SW101,SW501",
+    ];
+    let r = run(d, &args);
+    // SW101 remains in a/Dockerfile.
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(String::from_utf8(read(d, "a/Dockerfile")).unwrap(), FIXED);
+    assert_eq!(
+        String::from_utf8(read(d, "b/Dockerfile")).unwrap(),
+        "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"Jane\"\n"
+    );
+    assert_eq!(String::from_utf8(read(d, "c/Dockerfile")).unwrap(), CLEAN);
+    assert!(r.stdout.contains("a/Dockerfile:3:9"), "{r:?}");
+    assert!(!r.stdout.contains("SW501"), "{r:?}");
+    assert!(
+        r.stdout.ends_with(
+            "Fixed 2 problems in 2 files.\nFound 1 problem in 1 file (3 files checked).\n"
+        ),
+        "{r:?}"
+    );
+    // Nothing left to fix, nothing left at all: exit 0.
+    let r = run(
+        d,
+        &["check", "--fix", "--select", "SW501", "--format", "concise"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, "No fixes applied.\n");
+    // No temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(d.join("a")).unwrap().collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn diff_prints_the_changes_and_writes_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "Dockerfile", FIXABLE);
+    let r = run(d, &["check", "--diff", "--select", "SW101,SW501"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(
+        r.stdout,
+        "--- Dockerfile\n+++ Dockerfile\n@@ -1,3 +1,3 @@\n FROM alpine:3.20\n-MAINTAINER Jane\n\
+         +LABEL org.opencontainers.image.authors=\"Jane\"\n WORKDIR app\n"
+    );
+    assert_eq!(r.stderr, "Would fix 1 problem in 1 file.\n");
+    assert_eq!(read(d, "Dockerfile"), FIXABLE.as_bytes());
+    // --fix --diff is --diff; nothing to change exits with 0.
+    let r = run(d, &["check", "--fix", "--diff", "--select", "SW101"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{r:?}");
+    assert_eq!(r.stderr, "No fixes to apply.\n");
+    assert_eq!(read(d, "Dockerfile"), FIXABLE.as_bytes());
+    let r = run(d, &["check", "--diff", "--exit-zero", "--select", "SW501"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let dir = tempdir();
+    let d = dir.path();
+    // SW316 (apt -> apt-get) is an unsafe fix.
+    let text = "FROM debian:12\nRUN apt install -y curl\n";
+    write(d, "Dockerfile", text);
+    let r = run(d, &["check", "--fix", "--select", "SW316"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(read(d, "Dockerfile"), text.as_bytes());
+    let r = run(
+        d,
+        &["check", "--fix", "--unsafe-fixes", "--select", "SW316"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        read(d, "Dockerfile"),
+        b"FROM debian:12\nRUN apt-get install -y curl\n"
+    );
+    // --unsafe-fixes alone is a usage error.
+    let r = run(d, &["check", "--unsafe-fixes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--fix"), "{r:?}");
+}
+
+#[test]
+fn fix_keeps_line_endings_bom_mode_and_the_missing_final_newline() {
+    let dir = tempdir();
+    let d = dir.path();
+    let crlf = "\u{feff}FROM alpine:3.20\r\nMAINTAINER Jane\r\nRUN echo hi";
+    write(d, "Dockerfile", crlf);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let p = std::fs::Permissions::from_mode(0o751);
+        std::fs::set_permissions(d.join("Dockerfile"), p).unwrap();
+    }
+    let r = run(d, &["check", "--fix", "--select", "SW501"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        String::from_utf8(read(d, "Dockerfile")).unwrap(),
+        "\u{feff}FROM alpine:3.20\r\nLABEL org.opencontainers.image.authors=\"Jane\"\r\nRUN echo hi"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("Dockerfile"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o751);
+    }
+}
+
+#[test]
+fn files_that_cannot_be_written_are_left_intact_and_the_others_fixed() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "ro/Dockerfile", FIXABLE);
+    write(d, "rw/Dockerfile", FIXABLE);
+    let mut perms = std::fs::metadata(d.join("ro/Dockerfile"))
+        .unwrap()
+        .permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(d.join("ro/Dockerfile"), perms).unwrap();
+    let r = run(
+        d,
+        &["check", "--fix", "--select", "SW501", "--format", "concise"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("ro/Dockerfile: not fixed: the file is read-only"),
+        "{r:?}"
+    );
+    assert_eq!(read(d, "ro/Dockerfile"), FIXABLE.as_bytes());
+    assert_eq!(read(d, "rw/Dockerfile"), FIXED.as_bytes());
+    // The read-only file's findings are reported as they are on disk.
+    assert_eq!(r.concise_paths(), set(&["ro/Dockerfile"]), "{r:?}");
+    assert!(r.stdout.starts_with("ro/Dockerfile:2:1: "), "{r:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_that_is_not_writable_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "ro/Dockerfile", FIXABLE);
+    std::fs::set_permissions(d.join("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root may write anywhere: nothing to test then.
+    let probe = d.join("ro/probe");
+    if std::fs::write(&probe, "").is_ok() {
+        std::fs::remove_file(&probe).unwrap();
+        eprintln!("notice: running as a user who can write in read-only directories; skipped");
+        std::fs::set_permissions(d.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        return;
+    }
+    let r = run(d, &["check", "--fix", "--select", "SW501"]);
+    std::fs::set_permissions(d.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("ro/Dockerfile: not fixed: cannot create a file in"),
+        "{r:?}"
+    );
+    assert_eq!(read(d, "ro/Dockerfile"), FIXABLE.as_bytes());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_written_through() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "real/Dockerfile.base", FIXABLE);
+    std::os::unix::fs::symlink("real/Dockerfile.base", d.join("Dockerfile")).unwrap();
+    let r = run(d, &["check", "--fix", "--select", "SW501", "Dockerfile"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let link = std::fs::symlink_metadata(d.join("Dockerfile")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(read(d, "real/Dockerfile.base"), FIXED.as_bytes());
+}
+
+#[test]
+fn a_file_with_syntax_errors_is_not_rewritten() {
+    let dir = tempdir();
+    let d = dir.path();
+    let text = "FROM alpine:3.20\nMAINTAINER Jane\nRUNN echo hi\n";
+    write(d, "Dockerfile", text);
+    let r = run(d, &["check", "--fix", "--format", "concise"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(read(d, "Dockerfile"), text.as_bytes());
+    assert!(
+        r.stderr
+            .contains("Dockerfile: not fixed: the file has syntax errors"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("error[SW002]"), "{r:?}");
+}
+
+#[test]
+fn fix_on_standard_input_prints_the_fixed_text() {
+    let dir = tempdir();
+    let args = [
+        "check",
+        "--fix",
+        "-",
+        "--select",
+        "SW101,SW501",
+        "--color",
+        "never",
+    ];
+    let r = run_with(dir.path(), &args, Some(FIXABLE.as_bytes()));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.stdout, FIXED);
+    assert!(r.stderr.contains("SW101"), "{r:?}");
+    assert!(r.stderr.contains("Fixed 1 problem in 1 file."), "{r:?}");
+    // Nothing to fix: the text as it came.
+    let r = run_with(dir.path(), &["check", "--fix", "-"], Some(CLEAN.as_bytes()));
+    assert_eq!((r.code, r.stdout.as_str()), (0, CLEAN), "{r:?}");
+}

@@ -1,13 +1,14 @@
 //! `slipway check`: find files, check them in parallel, report in path order.
 
 use super::discover::{self, Found, display};
+use super::fix::{self, Mode};
 use super::output::{self, ToolError};
 use super::{CheckArgs, CheckFormat, Status};
 use crate::config::{ConfigError, Overrides, Resolved, Resolver};
 use crate::diagnostic::Diagnostic;
 use crate::render::{FileError, LineIndex, Summary, concise, human::Human, json};
 use rayon::prelude::*;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -32,11 +33,13 @@ impl Renderer {
 }
 
 /// A checked file: how many problems, how many of them fail the run, and
-/// their rendering.
+/// their rendering; with `--fix` or `--diff`, what the fixes did (the
+/// problems are those that remain).
 struct Checked {
     problems: usize,
     failing: usize,
     rendered: Vec<u8>,
+    fix: Option<fix::Report>,
 }
 
 /// Why a file was not checked.
@@ -86,7 +89,15 @@ pub fn run(args: &CheckArgs) -> Status {
         CheckFormat::Json => Renderer::Json,
     };
 
-    let results = check_all(args, inputs, &renderer, &resolver);
+    let policy = crate::fix::Policy::new(args.unsafe_fixes);
+    let mode = if args.diff {
+        Mode::Diff(policy)
+    } else if args.fix {
+        Mode::Write(policy)
+    } else {
+        Mode::Lint
+    };
+    let results = check_all(args, inputs, &renderer, &resolver, mode);
 
     for note in resolver.take_notes() {
         output::report(args.color, &ToolError::note(note));
@@ -111,6 +122,7 @@ pub fn run(args: &CheckArgs) -> Status {
     let mut summary = Summary::default();
     let mut failing = 0;
     let mut errors = Vec::new();
+    let mut fixes = FixTotals::default();
     for r in &results {
         match &r.outcome {
             Ok(c) => {
@@ -118,6 +130,9 @@ pub fn run(args: &CheckArgs) -> Status {
                 summary.problems += c.problems;
                 summary.files_with_problems += usize::from(c.problems > 0);
                 failing += c.failing;
+                if let Some(f) = &c.fix {
+                    fixes.add(f);
+                }
             }
             Err(Failure::File(e)) => errors.push(e.clone()),
             Err(Failure::Config(_)) => {}
@@ -129,24 +144,131 @@ pub fn run(args: &CheckArgs) -> Status {
         Ok(c) => Some(&c.rendered[..]),
         Err(_) => None,
     });
-    let mut written = output::with_stdout(args.color, |out| match args.format {
-        CheckFormat::Json => json::write_report(out, rendered, &errors),
-        _ => rendered.into_iter().try_for_each(|r| out.write_all(r)),
-    });
+    // With --fix, standard input's fixed text goes to stdout, so the
+    // findings that remain and the summary go to stderr.
+    let stdin_fixed = matches!(mode, Mode::Write(_)) && results.iter().any(|r| r.stdin);
+    let mut written = match mode {
+        Mode::Diff(_) => output::with_stdout(args.color, |out| {
+            results
+                .iter()
+                .filter_map(|r| r.outcome.as_ref().ok()?.fix.as_ref()?.diff.as_ref())
+                .try_for_each(|d| out.write_all(d.as_bytes()))
+        }),
+        // The fixed text of standard input goes to stdout, the findings
+        // that remain to stderr.
+        Mode::Write(_) if stdin_fixed => {
+            let mut err = io::stderr().lock();
+            let _ = match args.format {
+                CheckFormat::Json => json::write_report(&mut err, rendered, &errors),
+                _ => rendered.into_iter().try_for_each(|r| err.write_all(r)),
+            };
+            output::with_stdout(args.color, |out| {
+                results
+                    .iter()
+                    .filter_map(|r| r.outcome.as_ref().ok()?.fix.as_ref()?.stdout.as_ref())
+                    .try_for_each(|t| out.write_all(t.as_bytes()))
+            })
+        }
+        _ => output::with_stdout(args.color, |out| match args.format {
+            CheckFormat::Json => json::write_report(out, rendered, &errors),
+            _ => rendered.into_iter().try_for_each(|r| out.write_all(r)),
+        }),
+    };
     for e in &errors {
         output::report(args.color, &ToolError::new(e.one_line()));
     }
-    if written && args.format == CheckFormat::Human && !args.quiet {
-        let line = summary.line();
-        written = output::with_stdout(args.color, |out| writeln!(out, "{line}"));
+    for r in &results {
+        if let Ok(Checked { fix: Some(f), .. }) = &r.outcome {
+            for m in &f.messages {
+                output::report(args.color, m);
+            }
+        }
+    }
+    if written && !args.quiet {
+        // The human format ends with a summary on stdout; the others keep
+        // stdout for findings, diffs or text, and say what was fixed on stderr.
+        let human = args.format == CheckFormat::Human;
+        let mut lines = Vec::new();
+        if let Some(line) = fixes.line(mode) {
+            lines.push(line);
+        }
+        if human && !matches!(mode, Mode::Diff(_)) {
+            lines.push(summary.line());
+        }
+        if human && !matches!(mode, Mode::Diff(_)) && !stdin_fixed {
+            written = output::with_stdout(args.color, |out| {
+                lines.iter().try_for_each(|l| writeln!(out, "{l}"))
+            });
+        } else {
+            let mut err = io::stderr().lock();
+            for l in &lines {
+                let _ = writeln!(err, "{l}");
+            }
+        }
     }
 
-    if !errors.is_empty() || !written {
+    if !errors.is_empty() || !written || fixes.failed {
         Status::Error
-    } else if failing > 0 && !args.exit_zero {
+    } else if args.exit_zero {
+        Status::Clean
+    } else if matches!(mode, Mode::Diff(_)) {
+        if fixes.changed > 0 {
+            Status::Findings
+        } else {
+            Status::Clean
+        }
+    } else if failing > 0 {
         Status::Findings
     } else {
         Status::Clean
+    }
+}
+
+/// What the fixes did, all files together.
+#[derive(Default)]
+struct FixTotals {
+    /// Fixes applied (or, with `--diff`, that would be).
+    fixed: usize,
+    /// Files that changed (or would).
+    changed: usize,
+    /// A file could not be fixed or written.
+    failed: bool,
+}
+
+impl FixTotals {
+    fn add(&mut self, r: &fix::Report) {
+        self.fixed += r.fixed;
+        self.changed += usize::from(r.changed);
+        self.failed |= r.failed;
+    }
+
+    /// The line saying what was fixed (or, with `--diff`, what would be).
+    fn line(&self, mode: Mode) -> Option<String> {
+        let files = |n: usize| plural(n, "file");
+        Some(match mode {
+            Mode::Lint => return None,
+            Mode::Diff(_) if self.changed == 0 => "No fixes to apply.".to_string(),
+            Mode::Diff(_) => format!(
+                "Would fix {} in {}.",
+                plural(self.fixed, "problem"),
+                files(self.changed)
+            ),
+            Mode::Write(_) if self.changed == 0 => "No fixes applied.".to_string(),
+            Mode::Write(_) => format!(
+                "Fixed {} in {}.",
+                plural(self.fixed, "problem"),
+                files(self.changed)
+            ),
+        })
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -184,6 +306,7 @@ fn resolver(args: &CheckArgs) -> Result<Resolver, ConfigError> {
         fail_on: args.fail_on,
         build_args,
         target: args.target.clone(),
+        max_image_size: args.max_image_size,
     };
     overrides.validate()?;
     if args.isolated {
@@ -203,11 +326,12 @@ fn check_all(
     inputs: discover::Inputs,
     renderer: &Renderer,
     resolver: &Resolver,
+    mode: Mode,
 ) -> Vec<FileResult> {
     let check = |path: &PathBuf| FileResult {
         key: path.clone(),
         stdin: false,
-        outcome: check_path(path, renderer, resolver),
+        outcome: check_path(path, renderer, resolver, mode),
     };
     // One file: no thread pool to start.
     let mut results: Vec<FileResult> = if inputs.files.len() > 1 {
@@ -220,7 +344,7 @@ fn check_all(
     discover::walk(&inputs.dirs, &|found| {
         let result = match found {
             Found::File(path) => {
-                let outcome = check_path(&path, renderer, resolver);
+                let outcome = check_path(&path, renderer, resolver, mode);
                 FileResult {
                     key: path,
                     stdin: false,
@@ -263,7 +387,14 @@ fn check_all(
                 })
             })
             .and_then(|bytes| {
-                check_bytes(name, &bytes, renderer, settings, crate::FileInfo::default())
+                check_bytes(
+                    name,
+                    &bytes,
+                    renderer,
+                    settings,
+                    crate::FileInfo::default(),
+                    mode,
+                )
             });
         results.push(FileResult {
             key: PathBuf::from(name),
@@ -315,8 +446,14 @@ fn read_stdin() -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Read, decode and check one file with its directory's settings.
-fn check_path(path: &Path, renderer: &Renderer, resolver: &Resolver) -> Result<Checked, Failure> {
+/// Read, decode and check one file with its directory's settings; with
+/// `--fix`, write the fixed text back.
+fn check_path(
+    path: &Path,
+    renderer: &Renderer,
+    resolver: &Resolver,
+    mode: Mode,
+) -> Result<Checked, Failure> {
     let settings = resolver.for_file(path);
     let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
     let ignore = crate::model::dockerignore::find_for(path)
@@ -333,7 +470,25 @@ fn check_path(path: &Path, renderer: &Renderer, resolver: &Resolver) -> Result<C
         dockerignore: ignore.as_deref(),
         context,
     };
-    check_bytes(&display(path), &bytes, renderer, settings, info)
+    let name = display(path);
+    let mut checked = check_bytes(&name, &bytes, renderer, settings.clone(), info, mode)?;
+    if let (Mode::Write(_), Some(report)) = (mode, checked.fix.as_mut())
+        && let Some(text) = report.stdout.take()
+        && report.changed
+        && let Err(e) = fix::write_atomically(path, &bytes, text.as_bytes())
+    {
+        // The file keeps its text: report the findings in it.
+        let fix = checked.fix.take().map(|mut report| {
+            report.messages.push(e.into_tool_error(&name));
+            report.failed = true;
+            report.changed = false;
+            report.fixed = 0;
+            report
+        });
+        checked = check_bytes(&name, &bytes, renderer, settings, info, Mode::Lint)?;
+        checked.fix = fix;
+    }
+    Ok(checked)
 }
 
 /// Decode and check one file's bytes.
@@ -343,19 +498,53 @@ fn check_bytes(
     renderer: &Renderer,
     settings: Result<Arc<Resolved>, Arc<ConfigError>>,
     info: crate::FileInfo<'_>,
+    mode: Mode,
 ) -> Result<Checked, Failure> {
     let resolved = settings.map_err(Failure::Config)?;
     let source = decode(path, bytes)?;
-    let diagnostics = crate::lint_file(source, &resolved.settings, info);
+    let Some(policy) = mode.policy() else {
+        let diagnostics = crate::lint_file(source, &resolved.settings, info);
+        let mut rendered = Vec::new();
+        renderer.render(&mut rendered, path, source, &diagnostics);
+        return Ok(Checked {
+            problems: diagnostics.len(),
+            failing: diagnostics
+                .iter()
+                .filter(|d| resolved.fail_on.fails(d.severity))
+                .count(),
+            rendered,
+            fix: None,
+        });
+    };
+    let outcome = crate::fix::fix_file(source, &resolved.settings, info, policy);
+    let mut report = fix::Report {
+        fixed: outcome.fixed(),
+        changed: outcome.changed(),
+        ..fix::Report::default()
+    };
+    fix::outcome_messages(path, &outcome, policy, &mut report);
     let mut rendered = Vec::new();
-    renderer.render(&mut rendered, path, source, &diagnostics);
+    match mode {
+        Mode::Diff(_) => {
+            if outcome.changed() {
+                report.diff = Some(fix::unified_diff(path, source, &outcome.text));
+            }
+        }
+        _ => {
+            renderer.render(&mut rendered, path, &outcome.text, &outcome.diagnostics);
+            // Standard input's text is printed; a file's is written back.
+            report.stdout = Some(outcome.text.clone());
+        }
+    }
     Ok(Checked {
-        problems: diagnostics.len(),
-        failing: diagnostics
+        problems: outcome.diagnostics.len(),
+        failing: outcome
+            .diagnostics
             .iter()
             .filter(|d| resolved.fail_on.fails(d.severity))
             .count(),
         rendered,
+        fix: Some(report),
     })
 }
 

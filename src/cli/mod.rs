@@ -2,21 +2,26 @@
 //! and the exit code.
 //!
 //! Exit codes: `0` nothing found (or nothing at or above `--fail-on`, or
-//! `--exit-zero`), `1` findings (or syntax errors for `parse`), `2` a usage,
-//! I/O or configuration error (including a file that could not be read, even
-//! when the others were checked, and an unknown rule id).
+//! `--exit-zero`), `1` findings (with `--fix`, those that remain; with
+//! `--diff`, a file that would change; syntax errors for `parse`), `2` a
+//! usage, I/O or configuration error (including a file that could not be read
+//! or written, even when the others were checked, and an unknown rule id).
 
 mod check;
 pub mod discover;
+pub mod fix;
 pub mod output;
 mod parse;
 mod rules;
+mod size;
 
 use crate::config::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use output::ColorChoice;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+pub use size::{SizeArgs, SizeFormat};
 
 /// The outcome of a run, from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,10 +71,13 @@ pub enum Command {
     Rule(RuleArgs),
     /// List every rule.
     Rules(RulesArgs),
+    /// Estimate the size of the image a Dockerfile builds, per stage and instruction.
+    Size(SizeArgs),
 }
 
 /// Arguments of `slipway check`.
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true))]
 #[command(after_help = "\
 Directories are searched for Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, \
 Dockerfile.* and Containerfile.*, honoring .gitignore and .ignore and skipping .git, .hg \
@@ -82,9 +90,15 @@ own places. Options on the command line win over the file (see docs/configuratio
 A rule ID is a Slipway code (SW501) or name (maintainer-deprecated), a hadolint code \
 (DL4000), a BuildKit check name (MaintainerDeprecated), or ALL.
 
+--fix rewrites each file atomically (a temporary file beside it, renamed over it), keeping \
+its permissions, line endings and byte-order mark; a symbolic link is written through to \
+its target. A file with syntax errors, a read-only file or one that changed on disk \
+meanwhile is not written (a message says why).
+
 Exit status: 0 no finding at or above --fail-on (or --exit-zero), 1 findings at or above \
---fail-on, 2 usage, configuration or I/O error (e.g. a file could not be read; the other \
-files are still checked).")]
+--fail-on (with --fix: findings that remain; with --diff: a file would change), 2 usage, \
+configuration or I/O error (e.g. a file could not be read or written; the other files \
+are still checked).")]
 pub struct CheckArgs {
     /// Files or directories to check; `-` reads standard input [default: .]
     #[arg(value_name = "PATH")]
@@ -120,6 +134,14 @@ pub struct CheckArgs {
     /// The stage to build, by name or index (as `docker build --target`): rules about what ships judge it and the stages it is built on.
     #[arg(long, value_name = "STAGE", help_heading = "Rules")]
     pub target: Option<String>,
+    /// Fail when the final image's estimated size is over this budget (300MB, 1.5GB, 512MiB): rule image-size-budget; wins over `max-image-size` in slipway.toml.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = crate::model::size::parse_size,
+        help_heading = "Rules"
+    )]
+    pub max_image_size: Option<u64>,
     /// Exit with 1 only for a finding at or above this severity: error, warning, info, style or none [default: style; info with a .hadolint.yaml]
     #[arg(long, value_name = "SEVERITY", help_heading = "Exit status")]
     pub fail_on: Option<FailOn>,
@@ -137,6 +159,15 @@ pub struct CheckArgs {
     /// Ignore every configuration file.
     #[arg(long, help_heading = "Configuration")]
     pub isolated: bool,
+    /// Apply the safe fixes and write the files back (standard input: print the fixed text).
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (they may change what the build does).
+    #[arg(long, requires = "fixing", help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+    /// Print what --fix would change as a unified diff, and write nothing; exit with 1 when there are changes.
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
 }
 
 /// Output formats of `check`.
@@ -222,5 +253,6 @@ pub fn run(cli: &Cli) -> Status {
         Command::Parse(args) => parse::run(args),
         Command::Rule(args) => rules::explain(args),
         Command::Rules(args) => rules::list(args),
+        Command::Size(args) => size::run(args),
     }
 }

@@ -22,6 +22,7 @@ pub mod apt_get_update_in_separate_run;
 pub mod apt_instead_of_apt_get;
 pub mod cd_instead_of_workdir;
 pub mod consecutive_run_instructions;
+pub mod copy_all_before_install;
 pub mod dnf_install_unpinned;
 pub mod dnf_missing_yes;
 pub mod gem_install_unpinned;
@@ -63,6 +64,7 @@ pub static RULES: &[&dyn Rule] = &[
     &wget_without_progress::WgetWithoutProgress,
     &symlink_bin_sh::SymlinkBinSh,
     &pipe_without_pipefail::PipeWithoutPipefail,
+    &copy_all_before_install::CopyAllBeforeInstall,
     &apt_get_update_in_separate_run::AptGetUpdateInSeparateRun,
     &add_remote_without_checksum::AddRemoteWithoutChecksum,
 ];
@@ -390,4 +392,10 @@ pub(crate) fn whole_lines(cx: &Context<'_>, inst: &Instruction) -> Option<Span> 
         return None;
     };
     Some(Span::new(start, end))
+}
+
+/// Whether a `COPY`/`ADD` source names the whole build context: `.`, `./`,
+/// `*`, `./*`, `/`.
+pub(crate) fn is_whole_context(source: &str) -> bool {
+    matches!(source, "." | "./" | "*" | "./*" | "/" | "/." | "./.")
 }

@@ -86,13 +86,19 @@ impl Rule for BuildToolchainInFinalImage {
             };
             let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
             let (list, verb) = list_names(&names);
+            let they = if verb == "is" {
+                "it stays"
+            } else {
+                "they stay"
+            };
+            let them = if verb == "is" { "it" } else { "them" };
             out.push(cx.diag(
                 &META,
                 span,
                 format!(
                     "{list} {verb} for building software; installed in a stage that ships, \
-                     they stay in the final image (build in an earlier stage and copy the result, \
-                     or remove them in the same RUN)"
+                     {they} in the final image (build in an earlier stage and copy the result, \
+                     or remove {them} in the same RUN)"
                 ),
             ));
         }

@@ -1,8 +1,9 @@
 //! `dnf install` without `dnf clean all`.
 
 use super::{cleans, uncleaned_install};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rules::cache::{has_cache_mount_with, is_with_arg, runs};
+use crate::rules::fixes::{RPM_MANAGERS, append_to_run, unless_used_later};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::packages::Manager;
 
@@ -15,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "dnf-clean-missing",
     category: Category::Size,
     severity: Severity::Warning,
-    fix: FixKind::None,
+    fix: FixKind::Safe,
     hadolint: &["DL3040"],
     buildkit: &[],
     default_enabled: true,
@@ -44,11 +45,20 @@ impl Rule for DnfCleanMissing {
                     |c| cleans(c, &[Manager::Dnf, Manager::Microdnf, Manager::Yum]),
                 );
                 if let Some(span) = span {
-                    out.push(cx.diag(
+                    let mut d = cx.diag(
                         &META,
                         span,
                         format!("{dnf}'s cache stays in the layer; run `{dnf} clean all` after the install, in the same RUN"),
-                    ));
+                    );
+                    d.fix = append_to_run(cx, i, &format!("{dnf} clean all")).map(|edit| {
+                        let applicability = unless_used_later(cx, i, RPM_MANAGERS, &|_| false);
+                        Fix::new(
+                            format!("Run `{dnf} clean all` at the end of the RUN"),
+                            applicability,
+                            vec![edit],
+                        )
+                    });
+                    out.push(d);
                 }
             }
         }

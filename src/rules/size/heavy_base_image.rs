@@ -80,6 +80,25 @@ impl Rule for HeavyBaseImage {
         let Some(tag) = image.effective_tag() else {
             return;
         };
+        // A tag that already names a light variant (matched by a wildcard
+        // pattern of the full image) is not heavy.
+        const LIGHT: &[&str] = &[
+            "slim",
+            "alpine",
+            "jre",
+            "distroless",
+            "minimal",
+            "runtime",
+            "busybox",
+            "scm",
+            "curl",
+        ];
+        if tag
+            .split(['-', '.', '_'])
+            .any(|part| LIGHT.iter().any(|l| part.starts_with(l)))
+        {
+            return;
+        }
         let family = image.family();
         let size = info.uncompressed_size().value().copied();
         let mut options = Vec::new();

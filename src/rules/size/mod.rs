@@ -21,6 +21,7 @@ pub mod dev_dependencies_in_final_image;
 pub mod dnf_clean_missing;
 pub mod go_build_cache_left;
 pub mod heavy_base_image;
+pub mod image_size_budget;
 pub mod npm_cache_not_cleaned;
 pub mod pip_install_with_cache;
 pub mod removed_in_later_layer;
@@ -50,6 +51,7 @@ pub static RULES: &[&dyn Rule] = &[
     &single_stage_build::SingleStageBuild,
     &npm_cache_not_cleaned::NpmCacheNotCleaned,
     &go_build_cache_left::GoBuildCacheLeft,
+    &image_size_budget::ImageSizeBudget,
 ];
 
 /// The `RUN`s (not `ONBUILD` triggers, which run in another build) of the
@@ -82,6 +84,19 @@ pub(crate) fn list_names(names: &[&str]) -> (String, &'static str) {
         n => format!("{} and {} more", quoted[..3].join(", "), n - 3),
     };
     (list, if unique.len() == 1 { "is" } else { "are" })
+}
+
+/// Whether a command removes system packages (`apt-get purge`, `apk del`,
+/// `dnf remove`...).
+pub(crate) fn is_package_removal(cmd: &Command) -> bool {
+    use super::cache::is_with_arg;
+    is_with_arg(cmd, "apt-get", &["purge", "remove"])
+        || is_with_arg(cmd, "apt", &["purge", "remove"])
+        || is_with_arg(cmd, "apk", &["del"])
+        || is_with_arg(cmd, "dnf", &["remove", "erase"])
+        || is_with_arg(cmd, "yum", &["remove", "erase"])
+        || is_with_arg(cmd, "microdnf", &["remove"])
+        || is_with_arg(cmd, "zypper", &["remove", "rm"])
 }
 
 /// The span of the last command of `RUN` `index` matching `install` that no

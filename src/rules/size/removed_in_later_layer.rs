@@ -1,9 +1,9 @@
 //! Files or packages added by one layer and removed by a later one: the
 //! bytes stay in the image.
 
-use super::list_names;
+use super::{is_package_removal, list_names};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::cache::{for_each_command, has_cache_mount_with, is_with_arg};
+use crate::rules::cache::{for_each_command, has_cache_mount_with};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::Command;
 use crate::shell::packages::{self, CleanupTarget, Manager};
@@ -120,15 +120,6 @@ fn rm_operands(cmd: &Command) -> Vec<&crate::shell::Word> {
         }
     }
     out
-}
-
-fn is_package_removal(cmd: &Command) -> bool {
-    is_with_arg(cmd, "apt-get", &["purge", "remove"])
-        || is_with_arg(cmd, "apt", &["purge", "remove"])
-        || is_with_arg(cmd, "apk", &["del"])
-        || is_with_arg(cmd, "dnf", &["remove", "erase"])
-        || is_with_arg(cmd, "yum", &["remove", "erase"])
-        || is_with_arg(cmd, "microdnf", &["remove"])
 }
 
 impl Rule for RemovedInLaterLayer {

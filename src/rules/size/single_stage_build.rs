@@ -1,6 +1,6 @@
 //! A Dockerfile that compiles or bundles software in the stage it ships.
 
-use super::shipping_runs;
+use super::{is_package_removal, shipping_runs};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::cache::for_each_command;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
@@ -37,14 +37,23 @@ impl Rule for SingleStageBuild {
         }
         let mut first: Option<(BuildStep, Span)> = None;
         for (i, _) in shipping_runs(cx) {
+            let mut step = None;
+            let mut removes_packages = false;
             for_each_command(cx, i, |cmd| {
-                if first.is_none()
-                    && let Some(step) = build_step(cmd)
+                removes_packages |= is_package_removal(cmd);
+                if step.is_none()
+                    && let Some(s) = build_step(cmd)
                 {
-                    first = Some((step, cmd.span));
+                    step = Some((s, cmd.span));
                 }
             });
-            if first.is_some() {
+            // Build, install and remove the build dependencies in one RUN (as
+            // the official images do): nothing of the toolchain stays.
+            if removes_packages {
+                continue;
+            }
+            if step.is_some() {
+                first = step;
                 break;
             }
         }

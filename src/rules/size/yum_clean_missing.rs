@@ -1,8 +1,9 @@
 //! `yum install` without `yum clean all`.
 
 use super::{cleans, uncleaned_install};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rules::cache::{has_cache_mount_with, is_with_arg, runs};
+use crate::rules::fixes::{RPM_MANAGERS, append_to_run, unless_used_later};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::packages::Manager;
 
@@ -15,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "yum-clean-missing",
     category: Category::Size,
     severity: Severity::Warning,
-    fix: FixKind::None,
+    fix: FixKind::Safe,
     hadolint: &["DL3032"],
     buildkit: &[],
     default_enabled: true,
@@ -40,11 +41,20 @@ impl Rule for YumCleanMissing {
                 |c| cleans(c, &[Manager::Yum]),
             );
             if let Some(span) = span {
-                out.push(cx.diag(
+                let mut d = cx.diag(
                     &META,
                     span,
                     "yum's cache stays in the layer; run `yum clean all` after the install, in the same RUN",
-                ));
+                );
+                d.fix = append_to_run(cx, i, "yum clean all").map(|edit| {
+                    let applicability = unless_used_later(cx, i, RPM_MANAGERS, &|_| false);
+                    Fix::new(
+                        "Run `yum clean all` at the end of the RUN",
+                        applicability,
+                        vec![edit],
+                    )
+                });
+                out.push(d);
             }
         }
     }

@@ -112,14 +112,17 @@ impl Rule for AptGetUpdateInSeparateRun {
                     &META,
                     *span,
                     format!(
-                        "the package lists this `RUN` downloads are cached with its layer, and the install on line {install_line} uses them however old they get: update and install in the same `RUN`"
+                        "`{text}` runs in a `RUN` without an install: the package lists it downloads are cached with the layer, and the install on line {install_line} uses them however old they get"
                     ),
                 );
                 d.labels.push(Label {
                     span: cx.file.instructions[runs[later]].keyword_span,
                     message: "installs from the cached lists".to_string(),
                 });
-                d.help = Some("`RUN apt-get update && apt-get install -y ...`".to_string());
+                d.help = Some(
+                    "update and install in the same `RUN`: `RUN apt-get update && apt-get install -y ...`"
+                        .to_string(),
+                );
                 let between_quiet = uses[k + 1..later].iter().all(|b| !b.uses_apt);
                 if between_quiet {
                     d.fix = fix(cx, runs[k], runs[later], text);

@@ -32,6 +32,7 @@ pub mod npm_install_unpinned;
 pub mod pip_install_unpinned;
 pub mod pipe_without_pipefail;
 pub mod sudo_in_run;
+pub mod volatile_arg_before_expensive_step;
 pub mod symlink_bin_sh;
 pub mod wget_without_progress;
 pub mod yum_install_unpinned;
@@ -66,6 +67,7 @@ pub static RULES: &[&dyn Rule] = &[
     &pipe_without_pipefail::PipeWithoutPipefail,
     &copy_all_before_install::CopyAllBeforeInstall,
     &apt_get_update_in_separate_run::AptGetUpdateInSeparateRun,
+    &volatile_arg_before_expensive_step::VolatileArgBeforeExpensiveStep,
     &add_remote_without_checksum::AddRemoteWithoutChecksum,
 ];
 

@@ -12,8 +12,9 @@
 //! After the tags, a block may carry rule options as JSON, e.g.
 //! ```` ```dockerfile bad {"trusted-registries": ["docker.io"]} ````; the key
 //! `dockerignore` (a list of patterns) stands for the context's `.dockerignore`,
-//! `context: true` for a build context on disk without one, and `target` (a
-//! stage name) for `--target`.
+//! `context: true` for a build context on disk without one, `target` (a
+//! stage name) for `--target`, and `max-image-size` (a size such as
+//! `"300MB"`) for the top-level key of that name.
 
 use slipway::Settings;
 use slipway::rules::{self, Options, RuleMeta};
@@ -61,8 +62,17 @@ fn blocks(doc: &str) -> Vec<Block> {
             .as_object_mut()
             .and_then(|o| o.remove("target"))
             .map(|v| serde_json::from_value(v).expect("target is a string"));
-        let options: Options = serde_json::from_value(value)
+        let max_image_size = value
+            .as_object_mut()
+            .and_then(|o| o.remove("max-image-size"))
+            .map(|v| {
+                let text: String = serde_json::from_value(v).expect("max-image-size is a string");
+                slipway::model::size::parse_size(&text)
+                    .unwrap_or_else(|e| panic!("bad max-image-size at line {}: {e}", n + 1))
+            });
+        let mut options: Options = serde_json::from_value(value)
             .unwrap_or_else(|e| panic!("bad options at line {}: {e}", n + 1));
+        options.max_image_size = max_image_size;
         let mut text = String::new();
         for (_, l) in lines.by_ref() {
             if l.starts_with("```") {

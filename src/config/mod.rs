@@ -167,6 +167,8 @@ pub struct Overrides {
     pub build_args: Vec<(String, String)>,
     /// `--target`: the stage to build.
     pub target: Option<String>,
+    /// `--max-image-size`, in bytes: over the file's `max-image-size`.
+    pub max_image_size: Option<u64>,
 }
 
 impl Overrides {
@@ -212,7 +214,8 @@ pub struct Resolved {
 ///   `--extend-select` and `--ignore` add to the file's lists.
 /// * A rule named on the command line in `--select` or `--extend-select`
 ///   (by any of its ids, not through `ALL`) runs even when the file ignores it.
-/// * `--fail-on` replaces `fail-on`; `--build-arg` values replace the file's.
+/// * `--fail-on` replaces `fail-on`; `--build-arg` values replace the file's;
+///   `--max-image-size` replaces `max-image-size`.
 pub fn resolve(config: &Config, cli: &Overrides) -> Resolved {
     let (select, mut extend_select) = match &cli.select {
         Some(select) => (Some(select.clone()), Vec::new()),
@@ -249,13 +252,18 @@ pub fn resolve(config: &Config, cli: &Overrides) -> Resolved {
         .collect();
     build_args.extend(cli.build_args.iter().cloned());
 
+    let mut options = config.options.clone();
+    if cli.max_image_size.is_some() {
+        options.max_image_size = cli.max_image_size;
+    }
+
     Resolved {
         settings: Settings {
             select,
             extend_select,
             ignore,
             severity: config.severity.clone(),
-            options: config.options.clone(),
+            options,
             build_args,
             disable_ignore_pragma: config.disable_ignore_pragma,
             target: cli.target.clone(),

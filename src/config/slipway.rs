@@ -6,6 +6,7 @@
 //! ignore = ["DL3008", "maintainer-deprecated"]
 //! fail-on = "warning"
 //! disable-ignore-pragma = false
+//! max-image-size = "300MB"
 //!
 //! [severity]
 //! SW101 = "warning"
@@ -47,6 +48,7 @@ struct Raw {
     build_args: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     disable_ignore_pragma: bool,
+    max_image_size: Option<Spanned<toml::Value>>,
 }
 
 /// Parse and validate the text of a `slipway.toml`; `shown` names the file
@@ -127,6 +129,23 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, ConfigError> {
         build_args.insert(name, v);
     }
 
+    let mut options = raw.options;
+    if let Some(v) = &raw.max_image_size {
+        let parsed = match v.get_ref() {
+            toml::Value::String(s) => crate::model::size::parse_size(s),
+            toml::Value::Integer(i) => u64::try_from(*i).map_err(|_| "a negative size".into()),
+            _ => Err("not a size".into()),
+        };
+        options.max_image_size = Some(parsed.map_err(|why| {
+            at(
+                format!("invalid `max-image-size` in {shown}"),
+                v.span(),
+                &why,
+            )
+            .with_help("write a size such as \"300MB\", \"1.5GB\" or \"512MiB\"")
+        })?);
+    }
+
     Ok(Config {
         path: None,
         format: Format::Slipway,
@@ -138,7 +157,7 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, ConfigError> {
             .into_iter()
             .map(|(id, s)| (id.get_ref().clone(), s))
             .collect(),
-        options: raw.options,
+        options,
         build_args,
         disable_ignore_pragma: raw.disable_ignore_pragma,
         notes: Vec::new(),
@@ -171,6 +190,7 @@ const KEYS: &[&str] = &[
     "options",
     "build-args",
     "disable-ignore-pragma",
+    "max-image-size",
     "trusted-registries",
     "label-schema",
     "strict-labels",
@@ -211,6 +231,7 @@ extend-select = ["SW101"]
 ignore = ["DL4000"]
 fail-on = "warning"
 disable-ignore-pragma = true
+max-image-size = "300MB"
 
 [severity]
 workdir-relative-path = "info"
@@ -243,6 +264,14 @@ N = 3
         assert_eq!(c.options.label_schema.len(), 1);
         assert!(c.options.strict_labels);
         assert_eq!(c.options.allowed_base_images, ["alpine"]);
+        assert_eq!(c.options.max_image_size, Some(300_000_000));
+        assert_eq!(
+            parse("max-image-size = 1024\n", "x")
+                .unwrap()
+                .options
+                .max_image_size,
+            Some(1024)
+        );
         assert_eq!(c.build_args["VERSION"], "1.2");
         assert_eq!(c.build_args["N"], "3");
         assert_eq!(parse("", "x").unwrap().format, Format::Slipway);
@@ -287,6 +316,14 @@ N = 3
             e.help_text(),
             Some("did you mean `trusted-registries`, under `[options]`?")
         );
+
+        let text = "max-image-size = \"300 parsecs\"\n";
+        let e = parse(text, "slipway.toml").unwrap_err();
+        assert_eq!(&text[e.span().unwrap()], "\"300 parsecs\"", "{e:?}");
+        assert!(e.message().contains("max-image-size"), "{e:?}");
+
+        let text = "[options]\nmax-image-size = \"300MB\"\n";
+        assert!(parse(text, "slipway.toml").is_err());
 
         let text = "select = [\"SC2086\"]\n";
         let e = parse(text, "slipway.toml").unwrap_err();

@@ -37,6 +37,11 @@ pub struct Options {
     pub strict_labels: bool,
     /// Base images the fleet has agreed on (families or full references).
     pub allowed_base_images: Vec<String>,
+    /// The budget of the final image's estimated size, in bytes, for
+    /// `image-size-budget`. Set by the top-level `max-image-size` key of
+    /// `slipway.toml` or `--max-image-size`, not under `[options]`.
+    #[serde(skip)]
+    pub max_image_size: Option<u64>,
 }
 
 /// Whether `registry` matches a trusted-registry pattern (`*` matches any run

@@ -28,6 +28,7 @@ pub mod dnf_missing_yes;
 pub mod gem_install_unpinned;
 pub mod go_install_unpinned;
 pub mod irrelevant_command_in_run;
+pub mod missing_cache_mount;
 pub mod npm_install_unpinned;
 pub mod pip_install_unpinned;
 pub mod pipe_without_pipefail;
@@ -69,6 +70,7 @@ pub static RULES: &[&dyn Rule] = &[
     &apt_get_update_in_separate_run::AptGetUpdateInSeparateRun,
     &volatile_arg_before_expensive_step::VolatileArgBeforeExpensiveStep,
     &add_remote_without_checksum::AddRemoteWithoutChecksum,
+    &missing_cache_mount::MissingCacheMount,
 ];
 
 /// Every `RUN` (also inside `ONBUILD`), with its index.

@@ -35,7 +35,7 @@ use super::expand::Env;
 use super::knowledge::{self, Lookup};
 use super::stages::{Base, Model, mount_fields};
 use crate::shell::packages::{self, CleanupTarget, Manager, PackageKind};
-use crate::shell::{Command, Script};
+use crate::shell::{Command, Nesting, Script};
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Span};
 
 /// What `apt-get update` leaves in `/var/lib/apt/lists` on a Debian image
@@ -849,6 +849,12 @@ impl Estimator<'_, '_> {
         let Some(name) = cmd.basename() else {
             return;
         };
+        // What a command substitution prints is captured, not written
+        // (`arch="$(dpkg --print-architecture)"`); only installs count.
+        if cmd.nesting == Nesting::Substitution && packages::install(cmd).is_none() {
+            run.negligible = true;
+            return;
+        }
         if name == "export" {
             for w in &cmd.args {
                 if let Some((n, v)) = w.value.split_once('=') {
@@ -924,6 +930,10 @@ impl Estimator<'_, '_> {
                 if inner.first() == Some(&"apt-mark") && inner.get(1) == Some(&"manual") {
                     run.apt_manual_dynamic = true;
                     run.negligible = true;
+                } else if inner.first() == Some(&"apt-mark") && inner.get(1) == Some(&"auto") {
+                    // `apt-mark showmanual | xargs apt-mark auto`
+                    run.apt_mark_auto = true;
+                    run.negligible = true;
                 } else {
                     match inner.first() {
                         Some(n) if is_negligible(n) => run.negligible = true,
@@ -954,11 +964,9 @@ impl Estimator<'_, '_> {
         install: &packages::Install<'_>,
     ) {
         let (names, unresolved) = package_names(install, &run.vars, scope, apt_name);
-        for u in unresolved {
-            run.parts.push(Part::unknown(
-                format!("apt-get install {u}"),
-                "a package argument that cannot be resolved",
-            ));
+        for (u, why) in unresolved {
+            run.parts
+                .push(Part::unknown(format!("apt-get install {u}"), why));
         }
         if names.is_empty() {
             return;
@@ -1090,11 +1098,8 @@ impl Estimator<'_, '_> {
         install: &packages::Install<'_>,
     ) {
         let (names, unresolved) = package_names(install, &run.vars, scope, apk_name);
-        for u in unresolved {
-            run.parts.push(Part::unknown(
-                format!("apk add {u}"),
-                "a package argument that cannot be resolved",
-            ));
+        for (u, why) in unresolved {
+            run.parts.push(Part::unknown(format!("apk add {u}"), why));
         }
         if cmd.has_flag('U', "update") && !cmd.has_flag('\0', "no-cache") {
             run.apk_index = true;
@@ -1573,18 +1578,23 @@ fn other_install(m: Manager, install: &packages::Install<'_>) -> Part {
 
 /// The package names of an install, with variables expanded (from the
 /// script's own assignments, then `ENV` and `ARG`), normalized by `name`;
-/// and the arguments that cannot be resolved.
+/// and the arguments that are not sized, with why.
 fn package_names(
     install: &packages::Install<'_>,
     vars: &HashMap<String, Option<String>>,
     scope: &super::stages::Scope<'_>,
     name: fn(&str) -> &str,
-) -> (Vec<String>, Vec<String>) {
+) -> (Vec<String>, Vec<(String, &'static str)>) {
+    const UNRESOLVED: &str =
+        "a package argument whose value is not known (a variable set at build time)";
     let mut names = Vec::new();
     let mut unresolved = Vec::new();
     for p in &install.packages {
         if p.kind != PackageKind::Registry {
-            unresolved.push(p.word.value.clone());
+            unresolved.push((
+                p.word.value.clone(),
+                "a package file or URL; its size is unknown",
+            ));
             continue;
         }
         if p.word.literal {
@@ -1600,11 +1610,11 @@ fn package_names(
                     if is_plain_name(n) && !names.iter().any(|x| x == n) {
                         names.push(n.to_string());
                     } else if !is_plain_name(n) {
-                        unresolved.push(n.to_string());
+                        unresolved.push((n.to_string(), "not a package name"));
                     }
                 }
             }
-            None => unresolved.push(p.word.value.clone()),
+            None => unresolved.push((p.word.value.clone(), UNRESOLVED)),
         }
     }
     (names, unresolved)
@@ -1862,6 +1872,29 @@ fn is_negligible(name: &str) -> bool {
             | "tput"
             | "locale"
             | "visudo"
+            | "sync"
+            | "break"
+            | "continue"
+            | "deactivate"
+            | "alias"
+            | "declare"
+            | "typeset"
+            | "readonly"
+            | "getopts"
+            | "logger"
+            | "a2enmod"
+            | "a2dismod"
+            | "a2enconf"
+            | "a2disconf"
+            | "a2ensite"
+            | "a2dissite"
+            | "alternatives"
+            | "pam-auth-update"
+            | "ssh-keygen"
+            | "base64"
+            | "shasum"
+            | "shuf"
+            | "truncate"
     )
 }
 
@@ -1884,6 +1917,8 @@ fn is_config_call(cmd: &Command) -> bool {
             first,
             Some("config" | "init" | "status" | "log" | "rev-parse")
         ))
+        || (name == "nvm" && matches!(first, Some("use" | "alias")))
+        || (name == "corepack" && first == Some("enable"))
 }
 
 /// A toolchain installed by a command: `rustup-init`, `rustup toolchain

@@ -12,6 +12,7 @@
 
 pub mod cache;
 pub mod correctness;
+pub(crate) mod fixes;
 pub mod options;
 mod registry;
 pub mod reproducibility;

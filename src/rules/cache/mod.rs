@@ -23,6 +23,7 @@ pub mod apt_instead_of_apt_get;
 pub mod cd_instead_of_workdir;
 pub mod consecutive_run_instructions;
 pub mod copy_all_before_install;
+pub mod copy_context_without_dockerignore;
 pub mod dnf_install_unpinned;
 pub mod dnf_missing_yes;
 pub mod gem_install_unpinned;
@@ -70,6 +71,7 @@ pub static RULES: &[&dyn Rule] = &[
     &apt_get_update_in_separate_run::AptGetUpdateInSeparateRun,
     &volatile_arg_before_expensive_step::VolatileArgBeforeExpensiveStep,
     &add_remote_without_checksum::AddRemoteWithoutChecksum,
+    &copy_context_without_dockerignore::CopyContextWithoutDockerignore,
     &missing_cache_mount::MissingCacheMount,
 ];
 

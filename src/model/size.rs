@@ -511,6 +511,8 @@ struct StageState {
     debian: HashSet<String>,
     /// `APT::Install-Recommends "false"` was written to apt's configuration.
     no_recommends: bool,
+    /// The line of the `RUN` whose apt lists are in the image, if any.
+    apt_lists: Option<usize>,
 }
 
 impl StageState {
@@ -521,6 +523,7 @@ impl StageState {
             image,
             debian: knowledge::debian_base().clone(),
             no_recommends: false,
+            apt_lists: None,
         }
     }
 
@@ -1314,23 +1317,37 @@ impl Estimator<'_, '_> {
                 "installed without --no-install-recommends; the knowledge base has no Recommends data",
             ));
         }
+        if run.apt_lists_removed {
+            state.apt_lists = None;
+        }
         if run.apt_update && !run.apt_lists_removed && !run.lists_mounted {
-            let (bytes, src) = if state.os == Os::Ubuntu {
-                (
-                    APT_LISTS_UBUNTU,
-                    "39.8 MB measured on ubuntu:22.04 (dev.classmethod.jp, 2022-12-01)",
-                )
+            if let Some(line) = state.apt_lists {
+                run.parts.push(Part::estimated(
+                    "apt package lists (already in the image)",
+                    0,
+                    format!(
+                        "the lists of line {line} are in the image; an update that finds them current rewrites nothing"
+                    ),
+                ));
             } else {
-                (
-                    APT_LISTS_DEBIAN,
-                    "19.9 MB measured on a Debian 12 image with its default sources (2026-11-28)",
-                )
-            };
-            run.parts.push(Part::estimated(
-                "apt package lists (apt-get update without rm -rf /var/lib/apt/lists/*)",
-                to_i64(bytes),
-                format!("{src}; the lists change daily and grow with every repository"),
-            ));
+                state.apt_lists = Some(run.line);
+                let (bytes, src) = if state.os == Os::Ubuntu {
+                    (
+                        APT_LISTS_UBUNTU,
+                        "39.8 MB measured on ubuntu:22.04 (dev.classmethod.jp, 2022-12-01)",
+                    )
+                } else {
+                    (
+                        APT_LISTS_DEBIAN,
+                        "19.9 MB measured on a Debian 12 image with its default sources (2026-11-28)",
+                    )
+                };
+                run.parts.push(Part::estimated(
+                    "apt package lists (apt-get update without rm -rf /var/lib/apt/lists/*)",
+                    to_i64(bytes),
+                    format!("{src}; the lists change daily and grow with every repository"),
+                ));
+            }
         }
         // apk adds that were not deleted again.
         let adds = std::mem::take(&mut run.apk_adds);
@@ -1480,6 +1497,8 @@ struct RunState {
     unknown_commands: Vec<String>,
     /// Commands counted as 0 bytes were seen.
     negligible: bool,
+    /// The `RUN`'s first line.
+    line: usize,
 }
 
 impl RunState {
@@ -1534,6 +1553,7 @@ impl RunState {
             downloads: Vec::new(),
             unknown_commands: Vec::new(),
             negligible: false,
+            line: inst.start_line,
         }
     }
 
@@ -2255,6 +2275,14 @@ mod tests {
             "FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl\n",
         );
         assert_eq!(added(&e, 2).bytes, closure(&["curl"]));
+        // Lists already in the image are not counted again; removed ones are.
+        let e = est(
+            "FROM debian:12-slim\nRUN apt-get update\nRUN apt-get update\n\
+             RUN rm -rf /var/lib/apt/lists/*\nRUN apt-get update\n",
+        );
+        assert_eq!(added(&e, 2).bytes, APT_LISTS_DEBIAN);
+        assert_eq!(added(&e, 3).bytes, 0);
+        assert_eq!(added(&e, 5).bytes, APT_LISTS_DEBIAN);
         // Ubuntu's are bigger.
         let e = est("FROM ubuntu:24.04\nRUN apt-get update\n");
         assert_eq!(added(&e, 2).bytes, APT_LISTS_UBUNTU);

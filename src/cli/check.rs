@@ -165,7 +165,8 @@ pub fn run(args: &CheckArgs) -> Status {
             output::with_stdout(args.color, |out| {
                 results
                     .iter()
-                    .filter_map(|r| r.outcome.as_ref().ok()?.fix.as_ref()?.stdout.as_ref())
+                    .filter(|r| r.stdin)
+                    .filter_map(|r| r.outcome.as_ref().ok()?.fix.as_ref()?.text.as_ref())
                     .try_for_each(|t| out.write_all(t.as_bytes()))
             })
         }
@@ -473,7 +474,7 @@ fn check_path(
     let name = display(path);
     let mut checked = check_bytes(&name, &bytes, renderer, settings.clone(), info, mode)?;
     if let (Mode::Write(_), Some(report)) = (mode, checked.fix.as_mut())
-        && let Some(text) = report.stdout.take()
+        && let Some(text) = report.text.take()
         && report.changed
         && let Err(e) = fix::write_atomically(path, &bytes, text.as_bytes())
     {
@@ -533,7 +534,7 @@ fn check_bytes(
         _ => {
             renderer.render(&mut rendered, path, &outcome.text, &outcome.diagnostics);
             // Standard input's text is printed; a file's is written back.
-            report.stdout = Some(outcome.text.clone());
+            report.text = Some(outcome.text.clone());
         }
     }
     Ok(Checked {

@@ -41,8 +41,9 @@ pub struct Report {
     pub changed: bool,
     /// The unified diff, for `--diff`.
     pub diff: Option<String>,
-    /// The fixed text of standard input, printed on stdout with `--fix`.
-    pub stdout: Option<String>,
+    /// With `--fix`, the fixed text: written back to a file, printed on
+    /// stdout for standard input.
+    pub text: Option<String>,
     /// Notes, warnings and errors about this file, for stderr.
     pub messages: Vec<ToolError>,
     /// Something went wrong with this file (exit code 2).

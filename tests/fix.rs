@@ -299,3 +299,41 @@ fn fix_examples_match_the_declared_fixes() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The corpus with CRLF line endings and a byte-order mark fixes exactly as
+/// with LF and no mark: rules' spans and replacements follow the file's
+/// line endings.
+#[test]
+fn crlf_and_bom_fix_like_lf() {
+    let Some(shared) = common::shared_dir("the CRLF fix corpus test") else {
+        return;
+    };
+    let settings = every_rule();
+    let mut failures = Vec::new();
+    for (name, path) in common::corpus_files(&shared) {
+        let bytes = std::fs::read(&path).expect("read a corpus file");
+        let Ok(source) = slipway::syntax::decode(&bytes) else {
+            continue;
+        };
+        if source.contains('\r') || source.starts_with('\u{feff}') {
+            continue;
+        }
+        let crlf = format!("\u{feff}{}", source.replace('\n', "\r\n"));
+        let lf = fix_file(source, &settings, FileInfo::default(), Policy::Unsafe);
+        let got = fix_file(&crlf, &settings, FileInfo::default(), Policy::Unsafe);
+        let want = format!("\u{feff}{}", lf.text.replace('\n', "\r\n"));
+        if got.text != want {
+            let line = got
+                .text
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .map_or(0, |i| i + 1);
+            failures.push(format!(
+                "{name}: differs from line {line}: {:?} against {:?} with LF",
+                got.applied, lf.applied
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -80,6 +80,12 @@ impl Rule for InvalidDefinitionDescription {
                 ),
             );
             let at = starts[inst.start_line - 1];
+            // A blank line ended as the comment's line is (CRLF or LF).
+            let eol = if cx.source[..at].ends_with("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
             out.push(with_fix(
                 d,
                 Fix::new(
@@ -87,7 +93,7 @@ impl Rule for InvalidDefinitionDescription {
                     Applicability::Safe,
                     vec![Edit {
                         span: Span::new(at, at),
-                        replacement: "\n".to_string(),
+                        replacement: eol.to_string(),
                     }],
                 ),
             ));

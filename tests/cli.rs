@@ -492,7 +492,7 @@ fn human_output() {
     );
     assert!(
         r.stdout
-            .ends_with("Found 1 problem in 1 file (2 files checked).\n")
+            .ends_with("Found 2 problems in 1 file (2 files checked).\n")
     );
 }
 

@@ -231,7 +231,8 @@ pub(crate) fn has_cache_mount_with(inst: &Instruction, fragment: &str) -> bool {
 /// hadolint judges it for its clean-up rules: instructions of the last stage,
 /// of a stage another stage is built `FROM`, and `ONBUILD` triggers (they
 /// run in the image built from this one). A stage whose files are only
-/// taken by `COPY --from` is not in an image.
+/// taken by `COPY --from` is not in an image. With `--target` naming an
+/// earlier stage, the stages that ship for that target.
 pub(crate) fn lands_in_image(cx: &Context<'_>, index: usize) -> bool {
     if cx
         .file
@@ -244,8 +245,12 @@ pub(crate) fn lands_in_image(cx: &Context<'_>, index: usize) -> bool {
     let Some(stage) = cx.model.stage_of.get(index).copied().flatten() else {
         return true;
     };
-    stage + 1 == cx.model.stages.len()
-        || cx.model.stages.iter().any(|s| s.base == Base::Stage(stage))
+    let last = cx.model.stages.len().checked_sub(1);
+    if cx.target.is_some() && cx.target != last {
+        // `--target` names an earlier stage: what ships is its FROM chain.
+        return cx.ships_at(index);
+    }
+    Some(stage) == last || cx.model.stages.iter().any(|s| s.base == Base::Stage(stage))
 }
 
 /// A fix inserting `text` right after `word`, when the file reads exactly

@@ -1228,6 +1228,25 @@ fn a_symbolic_link_is_written_through() {
     let link = std::fs::symlink_metadata(d.join("Dockerfile")).unwrap();
     assert!(link.file_type().is_symlink());
     assert_eq!(read(d, "real/Dockerfile.base"), FIXED.as_bytes());
+
+    // One file named twice and through a link: fixed once, no conflict.
+    write(d, "real/Dockerfile.base", FIXABLE);
+    let args = [
+        "check",
+        "--fix",
+        "--select",
+        "SW501",
+        "Dockerfile",
+        "real/Dockerfile.base",
+        "./real/Dockerfile.base",
+    ];
+    let r = run(d, &args);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(read(d, "real/Dockerfile.base"), FIXED.as_bytes());
+    assert!(
+        r.stdout.starts_with("Fixed 1 problem in 1 file.\n"),
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -456,6 +456,10 @@ fn check_path(
     mode: Mode,
 ) -> Result<Checked, Failure> {
     let settings = resolver.for_file(path);
+    let lock = matches!(mode, Mode::Write(_)).then(|| fix::lock_file(path));
+    let _fixing = lock
+        .as_ref()
+        .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
     let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
     let ignore = crate::model::dockerignore::find_for(path)
         .map(|(_, text)| crate::model::dockerignore::patterns(&text));

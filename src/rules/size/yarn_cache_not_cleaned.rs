@@ -1,10 +1,11 @@
 //! `yarn install` without `yarn cache clean`.
 
 use super::cleans;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::rules::cache::{
     cache_mount_targets, for_each_command, is_with_arg, lands_in_image, runs,
 };
+use crate::rules::fixes::append_to_run;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::packages::Manager;
 use crate::syntax::Span;
@@ -18,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "yarn-cache-not-cleaned",
     category: Category::Size,
     severity: Severity::Info,
-    fix: FixKind::None,
+    fix: FixKind::Unsafe,
     hadolint: &["DL3060"],
     buildkit: &[],
     default_enabled: true,
@@ -57,11 +58,21 @@ impl Rule for YarnCacheNotCleaned {
                 && !cleaned
                 && lands_in_image(cx, i)
             {
-                out.push(cx.diag(
+                let mut d = cx.diag(
                     &META,
                     span,
                     "yarn's cache stays in the layer beside node_modules; run `yarn cache clean` in the same RUN",
-                ));
+                );
+                // Unsafe: with Yarn 2+ and Plug'n'Play the cache is where
+                // the installed packages live.
+                d.fix = append_to_run(cx, i, "yarn cache clean").map(|edit| {
+                    Fix::new(
+                        "Run `yarn cache clean` at the end of the RUN",
+                        Applicability::Unsafe,
+                        vec![edit],
+                    )
+                });
+                out.push(d);
             }
         }
     }

@@ -5,7 +5,6 @@
 //! Run with `cargo bench --bench shell`. Without `../shared` a generated set
 //! of scripts is used so that it still runs.
 
-
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use slipway::shell::{self, Engine, Origin};
 use slipway::syntax::{Args, Keyword, OffsetMap};

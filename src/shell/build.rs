@@ -7,7 +7,8 @@
 //! with the same engine.
 
 use super::depth::{MAX_DEPTH, too_deep};
-use super::word::{analyze, assignment};
+use super::fast;
+use super::word::{Analysis, analyze, assignment};
 use super::{Command, Engine, Nesting, Origin, Pipeline, Redirect, Script, ShellError, Word};
 use crate::syntax::Span;
 
@@ -81,6 +82,9 @@ pub(crate) struct Builder<'t, 'o> {
     abort: bool,
     /// The whole script passed the nesting check.
     checked: bool,
+    /// Positions of `)` that close case patterns inside command
+    /// substitutions (see `fast::Parsed::masks`).
+    masks: Vec<usize>,
 }
 
 impl<'t, 'o> Builder<'t, 'o> {
@@ -96,6 +100,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             next_list: 0,
             abort: false,
             checked: false,
+            masks: Vec::new(),
         };
         b.parse_range(0, text.len(), Ctx::root());
         if b.abort {
@@ -112,16 +117,28 @@ impl<'t, 'o> Builder<'t, 'o> {
             return;
         }
         match self.engine {
-            Engine::Fast => match super::fast::parse(self.text, start, end, ctx.depth) {
-                Some(list) => self.emit_fast(&list, ctx),
+            Engine::Fast => match fast::parse(self.text, start, end, ctx.depth) {
+                Some(parsed) => self.take_fast(parsed, ctx),
                 None => self.abort = true,
             },
-            Engine::Auto => match super::fast::parse(self.text, start, end, ctx.depth) {
-                Some(list) => self.emit_fast(&list, ctx),
+            Engine::Auto => match fast::parse(self.text, start, end, ctx.depth) {
+                Some(parsed) => self.take_fast(parsed, ctx),
                 None => self.parse_brush(start, end, ctx),
             },
             Engine::Brush => self.parse_brush(start, end, ctx),
         }
+    }
+
+    /// Emit what the fast parser made of a range.
+    fn take_fast(&mut self, parsed: fast::Parsed, ctx: Ctx) {
+        // Sorted, without duplicates (a substitution parsed again reports
+        // those of the substitutions inside it again).
+        for m in parsed.masks {
+            if let Err(k) = self.masks.binary_search(&m) {
+                self.masks.insert(k, m);
+            }
+        }
+        self.emit_fast(&parsed.list, ctx);
     }
 
     fn parse_brush(&mut self, start: usize, end: usize, ctx: Ctx) {
@@ -169,21 +186,83 @@ impl<'t, 'o> Builder<'t, 'o> {
         self.pipelines.len() - 1
     }
 
-    /// Emit the fast parser's list.
-    fn emit_fast(&mut self, list: &[super::fast::AndOr], ctx: Ctx) {
+    /// Emit the fast parser's list, as `brush.rs`'s walker does for the same
+    /// constructs.
+    fn emit_fast(&mut self, list: &[fast::AndOr], ctx: Ctx) {
         for and_or in list {
             for (i, pipe) in and_or.pipelines.iter().enumerate() {
                 let ctx = self.list_item(ctx);
-                let condition = ctx.condition || and_or.ors[i..].iter().any(|&or| or);
-                let pipeline = (pipe.len() >= 2).then(|| self.pipeline(pipe.len()));
-                for (stage, items) in pipe.iter().enumerate() {
+                let condition = ctx.condition || pipe.bang || and_or.ors[i..].iter().any(|&or| or);
+                let ctx = Ctx { condition, ..ctx };
+                let idx = (pipe.cmds.len() >= 2).then(|| self.pipeline(pipe.cmds.len()));
+                for (stage, cmd) in pipe.cmds.iter().enumerate() {
                     let c = Ctx {
-                        condition,
-                        pipeline: pipeline.map(|p| (p, stage)),
+                        pipeline: idx.map(|p| (p, stage)).or(ctx.pipeline),
                         ..ctx
                     };
-                    self.simple(items, c);
+                    match cmd {
+                        fast::Cmd::Simple(items) => self.simple(items, c),
+                        fast::Cmd::Compound(cc, redirects) => {
+                            self.emit_compound(cc, c);
+                            self.redirect_substitutions(redirects, c);
+                        }
+                        fast::Cmd::Function(cc, redirects) => {
+                            self.emit_compound(cc, c.inside(Nesting::Compound));
+                            self.redirect_substitutions(redirects, c);
+                        }
+                    }
                 }
+            }
+        }
+    }
+
+    /// A compound command of the fast parser.
+    fn emit_compound(&mut self, cc: &fast::Compound, ctx: Ctx) {
+        let body = ctx.inside(Nesting::Compound);
+        let cond = Ctx {
+            condition: true,
+            ..body
+        };
+        match cc {
+            fast::Compound::Brace(list) => self.emit_fast(list, body),
+            fast::Compound::Subshell(list) => self.emit_fast(list, ctx.inside(Nesting::Subshell)),
+            fast::Compound::For(words, list) => {
+                for &(s, e) in words {
+                    self.word_substitutions(s, e, ctx);
+                }
+                self.emit_fast(list, body);
+            }
+            fast::Compound::Case((s, e), items) => {
+                self.word_substitutions(*s, *e, ctx);
+                for (patterns, list) in items {
+                    for &(s, e) in patterns {
+                        self.word_substitutions(s, e, ctx);
+                    }
+                    self.emit_fast(list, body);
+                }
+            }
+            fast::Compound::If(branches, otherwise) => {
+                for (condition, then) in branches {
+                    self.emit_fast(condition, cond);
+                    self.emit_fast(then, body);
+                }
+                if let Some(list) = otherwise {
+                    self.emit_fast(list, body);
+                }
+            }
+            fast::Compound::Loop(condition, list) => {
+                self.emit_fast(condition, cond);
+                self.emit_fast(list, body);
+            }
+        }
+    }
+
+    /// The substitutions in the targets of redirections after a compound
+    /// command.
+    fn redirect_substitutions(&mut self, redirects: &[Item], ctx: Ctx) {
+        for item in redirects {
+            if let Item::Redirect { target: (s, e), .. } = *item {
+                self.word_substitutions(s, e, ctx);
             }
         }
     }
@@ -191,7 +270,12 @@ impl<'t, 'o> Builder<'t, 'o> {
     /// A word from a byte range, and the ranges of its substitutions.
     fn word(&self, start: usize, end: usize) -> (Word, Vec<(usize, usize)>) {
         let raw = &self.text[start..end];
-        let a = analyze(raw);
+        let k = self.masks.partition_point(|&m| m < start);
+        let a = if self.masks.get(k).is_some_and(|&m| m < end) {
+            analyze_masked(raw, start, &self.masks)
+        } else {
+            analyze(raw)
+        };
         let subs = a
             .subs
             .iter()
@@ -373,6 +457,38 @@ impl<'t, 'o> Builder<'t, 'o> {
             sets_pipefail,
         }
     }
+}
+
+/// [`analyze`] for a word whose command substitutions hold case patterns
+/// closed by a `)` with no `(` before them (`$(case $x in a) ...;; esac)`):
+/// `analyze` counts parentheses, so those `)` are replaced by a byte that is
+/// in no word, and put back in the value.
+fn analyze_masked(raw: &str, start: usize, masks: &[usize]) -> Analysis {
+    const FILLERS: &[u8] = b"\x01\x02\x03\x04\x05\x06\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1c\x1d\x1e\x1f";
+    let Some(&filler) = FILLERS.iter().find(|&&f| !raw.as_bytes().contains(&f)) else {
+        return analyze(raw);
+    };
+    let mut bytes = raw.as_bytes().to_vec();
+    let first = masks.partition_point(|&m| m < start);
+    for &m in masks[first..]
+        .iter()
+        .take_while(|&&m| m < start + raw.len())
+    {
+        if let Some(b) = bytes.get_mut(m - start)
+            && *b == b')'
+        {
+            *b = filler;
+        }
+    }
+    // Only ASCII bytes were swapped for ASCII bytes.
+    let Ok(masked) = String::from_utf8(bytes) else {
+        return analyze(raw);
+    };
+    let mut a = analyze(&masked);
+    if a.value.as_bytes().contains(&filler) {
+        a.value = a.value.replace(char::from(filler), ")");
+    }
+    a
 }
 
 /// What a `set` command does to `pipefail`: `Some(true)` for `-o pipefail`

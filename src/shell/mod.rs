@@ -9,11 +9,16 @@
 //!
 //! Two parsers produce the same [`Script`]:
 //!
-//! * a small hand-written tokenizer (`fast.rs`) for the common case: words,
-//!   quotes, escapes, `&&`, `||`, `;`, `|`, `&`, newlines, redirections,
-//!   `$VAR`, `${VAR}`, `$(...)` and backquotes. It refuses anything else;
+//! * a small hand-written tokenizer and grammar (`fast.rs`) for the common
+//!   case: words, quotes, escapes, `&&`, `||`, `;`, `|`, `&`, `!`, newlines,
+//!   redirections, `$VAR`, `${VAR}`, `$(...)` and backquotes, brace groups,
+//!   subshells, `if`, `for`, `while`, `until`, `case` and functions. It
+//!   refuses anything else;
 //! * brush-parser (`brush.rs`, the only file that names its types) for the
-//!   rest: compound commands, functions, subshells, here-documents, `[[ ]]`...
+//!   rest: here-documents, `[[ ]]`, arithmetic, arrays, extended globs...
+//!   Where brush-parser fails on a script the fast path reads
+//!   (`$(case $x in a) ...;; esac)`, whose end it misplaces), the fast path
+//!   is right.
 //!
 //! Both feed one builder (`build.rs`) that turns byte ranges of the script
 //! into words (`word.rs` removes quotes and finds substitutions, whose

@@ -18,18 +18,80 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// One file's text for the chosen format.
 enum Renderer {
     Human(Human),
-    Concise,
-    Json,
+    Other(CheckFormat),
 }
 
 impl Renderer {
     fn render(&self, out: &mut Vec<u8>, path: &str, source: &str, diagnostics: &[Diagnostic]) {
+        use crate::render::{checkstyle, github, gitlab, sarif};
         match self {
             Renderer::Human(h) => h.render(out, path, source, diagnostics),
-            Renderer::Concise => concise::render(out, path, source, diagnostics),
-            Renderer::Json => json::render_file(out, path, source, diagnostics),
+            Renderer::Other(f) => match f {
+                CheckFormat::Human | CheckFormat::Concise => {
+                    concise::render(out, path, source, diagnostics)
+                }
+                CheckFormat::Json => json::render_file(out, path, source, diagnostics),
+                CheckFormat::Sarif => sarif::render_file(out, path, source, diagnostics),
+                CheckFormat::Checkstyle => checkstyle::render_file(out, path, source, diagnostics),
+                CheckFormat::Gitlab => gitlab::render_file(out, path, source, diagnostics),
+                CheckFormat::Github => github::render(out, path, source, diagnostics),
+            },
         }
     }
+}
+
+/// Write the whole report: the formats that are one document wrap the
+/// files' fragments; the others are the fragments one after another.
+fn write_document<'f>(
+    format: CheckFormat,
+    out: &mut dyn Write,
+    rendered: impl IntoIterator<Item = &'f [u8]>,
+    errors: &[FileError],
+) -> io::Result<()> {
+    use crate::render::{checkstyle, gitlab, sarif};
+    match format {
+        CheckFormat::Json => json::write_report(out, rendered, errors),
+        CheckFormat::Sarif => sarif::write_report(out, rendered, errors),
+        CheckFormat::Checkstyle => checkstyle::write_report(out, rendered, errors),
+        CheckFormat::Gitlab => gitlab::write_report(out, rendered, errors),
+        CheckFormat::Human | CheckFormat::Concise | CheckFormat::Github => {
+            rendered.into_iter().try_for_each(|r| out.write_all(r))
+        }
+    }
+}
+
+/// The `--statistics` table: findings per rule, most frequent first.
+fn write_statistics(
+    format: CheckFormat,
+    out: &mut dyn Write,
+    counts: &std::collections::BTreeMap<(&'static str, &'static str), (usize, usize)>,
+) -> io::Result<()> {
+    let mut rows: Vec<_> = counts.iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    if format == CheckFormat::Json {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|((code, name), (count, fixable))| {
+                serde_json::json!({"code": code, "name": name, "count": count, "fixable": fixable})
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        return writeln!(out);
+    }
+    let width = rows
+        .iter()
+        .map(|r| r.1.0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for ((code, name), (count, fixable)) in rows {
+        let fix = if *fixable > 0 {
+            format!("  [{fixable} fixable]")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{count:>width$}  {code}  {name}{fix}")?;
+    }
+    Ok(())
 }
 
 /// A checked file: how many problems, how many of them fail the run, and
@@ -40,6 +102,23 @@ struct Checked {
     failing: usize,
     rendered: Vec<u8>,
     fix: Option<fix::Report>,
+    /// Each finding's code and name, and whether it has a fix `--fix`
+    /// applies (for `--statistics`).
+    codes: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// Each finding's code and name, and whether `--fix` would fix it.
+fn codes(diagnostics: &[Diagnostic]) -> Vec<(&'static str, &'static str, bool)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let safe = d
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Safe);
+            (d.code, d.name, safe)
+        })
+        .collect()
 }
 
 /// Why a file was not checked.
@@ -84,9 +163,11 @@ pub fn run(args: &CheckArgs) -> Status {
     };
     let inputs = discover::classify(&paths);
     let renderer = match args.format {
-        CheckFormat::Human => Renderer::Human(Human::new(args.color.stdout())),
-        CheckFormat::Concise => Renderer::Concise,
-        CheckFormat::Json => Renderer::Json,
+        // No color codes in a report file.
+        CheckFormat::Human => {
+            Renderer::Human(Human::new(args.color.stdout() && args.output.is_none()))
+        }
+        f => Renderer::Other(f),
     };
 
     let policy = crate::fix::Policy::new(args.unsafe_fixes);
@@ -158,10 +239,7 @@ pub fn run(args: &CheckArgs) -> Status {
         // that remain to stderr.
         Mode::Write(_) if stdin_fixed => {
             let mut err = io::stderr().lock();
-            let _ = match args.format {
-                CheckFormat::Json => json::write_report(&mut err, rendered, &errors),
-                _ => rendered.into_iter().try_for_each(|r| err.write_all(r)),
-            };
+            let _ = write_document(args.format, &mut err, rendered, &errors);
             output::with_stdout(args.color, |out| {
                 results
                     .iter()
@@ -170,9 +248,21 @@ pub fn run(args: &CheckArgs) -> Status {
                     .try_for_each(|t| out.write_all(t.as_bytes()))
             })
         }
-        _ => output::with_stdout(args.color, |out| match args.format {
-            CheckFormat::Json => json::write_report(out, rendered, &errors),
-            _ => rendered.into_iter().try_for_each(|r| out.write_all(r)),
+        _ if args.statistics => {
+            let mut counts = std::collections::BTreeMap::new();
+            for c in results.iter().filter_map(|r| r.outcome.as_ref().ok()) {
+                for &(code, name, fixable) in &c.codes {
+                    let e = counts.entry((code, name)).or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += usize::from(fixable);
+                }
+            }
+            output::with_output(args.output.as_deref(), args.color, |out| {
+                write_statistics(args.format, out, &counts)
+            })
+        }
+        _ => output::with_output(args.output.as_deref(), args.color, |out| {
+            write_document(args.format, out, rendered, &errors)
         }),
     };
     for e in &errors {
@@ -519,6 +609,7 @@ fn check_bytes(
                 .count(),
             rendered,
             fix: None,
+            codes: codes(&diagnostics),
         });
     };
     let outcome = crate::fix::fix_file(source, &resolved.settings, info, policy);
@@ -550,6 +641,7 @@ fn check_bytes(
             .count(),
         rendered,
         fix: Some(report),
+        codes: codes(&outcome.diagnostics),
     })
 }
 

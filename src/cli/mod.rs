@@ -118,6 +118,12 @@ pub struct CheckArgs {
     /// Run these rules instead of the default ones (comma-separated or repeated).
     #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
     pub select: Option<Vec<String>>,
+    /// Write the report to this file instead of standard output (created or replaced).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub statistics: bool,
     /// Run these rules too (comma-separated or repeated).
     #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
     pub extend_select: Vec<String>,
@@ -185,6 +191,14 @@ pub enum CheckFormat {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Exit status: 0 parsed cleanly, 1 syntax errors (shown on stderr), 2 the file could not be \
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// Checkstyle XML 4.3.
+    Checkstyle,
+    /// A GitLab Code Quality report.
+    Gitlab,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
 read or is not UTF-8.")]
 pub struct ParseArgs {
     /// The Dockerfile; `-` reads standard input.

@@ -83,6 +83,35 @@ pub fn with_stdout(color: ColorChoice, f: impl FnOnce(&mut dyn Write) -> io::Res
     }
 }
 
+/// Like [`with_stdout`], into `path` when one is given (`--output`): the
+/// file is created or replaced; a failure is reported on stderr.
+pub fn with_output(
+    path: Option<&std::path::Path>,
+    color: ColorChoice,
+    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> bool {
+    let Some(path) = path else {
+        return with_stdout(color, f);
+    };
+    let result = std::fs::File::create(path).and_then(|file| {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        f(&mut out)?;
+        out.flush()
+    });
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            let e = ToolError::new(format!(
+                "cannot write {}: {}",
+                path.display(),
+                super::discover::io_message(&e)
+            ));
+            report(color, &e);
+            false
+        }
+    }
+}
+
 /// An error (or warning) about running the tool, not about a Dockerfile.
 #[derive(Debug, Clone)]
 pub struct ToolError {

@@ -9,9 +9,13 @@
 //!
 //! [`Diagnostic`]: crate::Diagnostic
 
+pub mod checkstyle;
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use serde::Serialize;
 

@@ -112,18 +112,18 @@ pub struct CheckArgs {
     /// Do not print the summary line.
     #[arg(short, long)]
     pub quiet: bool,
-    /// The name under which standard input is reported (reads standard input when no PATH is given).
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
-    /// Run these rules instead of the default ones (comma-separated or repeated).
-    #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
-    pub select: Option<Vec<String>>,
     /// Write the report to this file instead of standard output (created or replaced).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// Print how many findings each rule has instead of the findings.
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub statistics: bool,
+    /// The name under which standard input is reported (reads standard input when no PATH is given).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Run these rules instead of the default ones (comma-separated or repeated).
+    #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    pub select: Option<Vec<String>>,
     /// Run these rules too (comma-separated or repeated).
     #[arg(long, value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
     pub extend_select: Vec<String>,
@@ -185,12 +185,6 @@ pub enum CheckFormat {
     Concise,
     /// One JSON document (see docs/json-format.md).
     Json,
-}
-
-/// Arguments of `slipway parse`.
-#[derive(Debug, Args)]
-#[command(after_help = "\
-Exit status: 0 parsed cleanly, 1 syntax errors (shown on stderr), 2 the file could not be \
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
     /// Checkstyle XML 4.3.
@@ -199,6 +193,12 @@ Exit status: 0 parsed cleanly, 1 syntax errors (shown on stderr), 2 the file cou
     Gitlab,
     /// GitHub Actions annotations (workflow commands).
     Github,
+}
+
+/// Arguments of `slipway parse`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status: 0 parsed cleanly, 1 syntax errors (shown on stderr), 2 the file could not be \
 read or is not UTF-8.")]
 pub struct ParseArgs {
     /// The Dockerfile; `-` reads standard input.

@@ -14,6 +14,7 @@ pub mod output;
 mod parse;
 mod rules;
 mod size;
+mod split;
 
 use crate::config::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -22,6 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use size::{SizeArgs, SizeFormat};
+pub use split::SplitArgs;
 
 /// The outcome of a run, from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -73,6 +75,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Estimate the size of the image a Dockerfile builds, per stage and instruction.
     Size(SizeArgs),
+    /// Rewrite a single-stage Dockerfile into a builder and a small runtime stage.
+    Split(SplitArgs),
 }
 
 /// Arguments of `slipway check`.
@@ -268,5 +272,6 @@ pub fn run(cli: &Cli) -> Status {
         Command::Rule(args) => rules::explain(args),
         Command::Rules(args) => rules::list(args),
         Command::Size(args) => size::run(args),
+        Command::Split(args) => split::run(args),
     }
 }

@@ -19,6 +19,8 @@
 //! gives the fixed text: every byte outside those edits is kept, line endings
 //! and byte-order mark included.
 
+pub mod split;
+
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::rules::FixKind;
 use crate::settings::Settings;

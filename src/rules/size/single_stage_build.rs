@@ -1,7 +1,8 @@
 //! A Dockerfile that compiles or bundles software in the stage it ships.
 
 use super::{is_package_removal, shipping_runs};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::fix::split;
 use crate::rules::cache::for_each_command;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::builds::{BuildStep, build_step};
@@ -16,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "single-stage-build",
     category: Category::Size,
     severity: Severity::Info,
-    fix: FixKind::None,
+    fix: FixKind::Unsafe,
     hadolint: &[],
     buildkit: &[],
     default_enabled: true,
@@ -60,7 +61,7 @@ impl Rule for SingleStageBuild {
         let Some((step, span)) = first else {
             return;
         };
-        out.push(cx.diag(
+        let d = cx.diag(
             &META,
             span,
             format!(
@@ -70,6 +71,39 @@ impl Rule for SingleStageBuild {
                 step.what,
                 step.ecosystem.as_str()
             ),
-        ));
+        );
+        out.push(match rewrite(cx) {
+            Some(fix) => crate::rules::with_fix(d, fix),
+            None => d,
+        });
     }
+}
+
+/// The multi-stage rewrite of a single-stage file, as minimal edits; `None`
+/// when the file has more than one stage or the rewrite declines.
+fn rewrite(cx: &Context<'_>) -> Option<Fix> {
+    if cx.model.stages.len() != 1 {
+        return None;
+    }
+    let scripts: Vec<&[crate::shell::Script]> = (0..cx.file.instructions.len())
+        .map(|i| cx.instruction_scripts(i))
+        .collect();
+    let input = split::Input {
+        source: cx.source,
+        file: cx.file,
+        model: cx.model,
+        scripts: &scripts,
+    };
+    let options = split::Options {
+        context: cx.context,
+    };
+    let s = split::split_parsed(&input, &options).ok()?;
+    Some(Fix::new(
+        format!(
+            "Split into a builder stage and a {} runtime stage",
+            s.runtime_image
+        ),
+        Applicability::Unsafe,
+        split::edits(cx.source, &s.text),
+    ))
 }

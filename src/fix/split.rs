@@ -1,0 +1,369 @@
+//! The single-stage to multi-stage rewrite, deterministic: no network, no
+//! model, only what the Dockerfile says and a few documented tables.
+//!
+//! [`split`] reads a Dockerfile with one stage that builds software and
+//! writes it as two: a builder stage (the original `FROM`, named `build`,
+//! and every instruction up to and including the build) and a runtime stage
+//! on a small base that copies only the artifacts and keeps what the program
+//! needs at run time: `ENV`, the `ARG`s those use, `WORKDIR`, `USER` (and
+//! the commands that create the user), `EXPOSE`, `VOLUME`, `LABEL`,
+//! `HEALTHCHECK`, `STOPSIGNAL`, `ENTRYPOINT`, `CMD`, the runtime packages
+//! (installed packages that are not toolchains; well-known `-dev` packages
+//! become their runtime libraries), and the files copied in for run time.
+//!
+//! Every decision is recorded ([`Split::decisions`]). When the artifact or
+//! what the program needs at run time cannot be told with confidence, the
+//! rewrite declines and says what is missing ([`Declined::reasons`]):
+//! it never guesses.
+//!
+//! Kept instructions keep their text byte for byte, with the comments
+//! before them; new lines use the file's line ending. The result parses
+//! without error, and splitting it again declines: it is multi-stage.
+//!
+//! Ecosystems, by the build step found and the builder's base image:
+//!
+//! * Go: `go build -o PATH` (or the binary `ENTRYPOINT`/`CMD` names);
+//!   `gcr.io/distroless/static-debian12` with `CGO_ENABLED=0`, else the
+//!   builder's system, slim.
+//! * Rust: `cargo build` / `cargo install --path`, the binary named by
+//!   `--bin`, `ENTRYPOINT`/`CMD` or `Cargo.toml`;
+//!   `gcr.io/distroless/cc-debianN` or a slim Debian.
+//! * Node.js: a dependency install and a build script; dev dependencies
+//!   pruned in the builder, the working directory copied to
+//!   `node:<tag>-slim`.
+//! * Python: `pip install -r` into a virtualenv at `/opt/venv`, copied to
+//!   `python:<tag>-slim` with the application's `COPY` instructions.
+//! * Java: `mvn package` / `gradle build`, the jar `ENTRYPOINT`/`CMD`
+//!   names, on `eclipse-temurin:<major>-jre`.
+//! * C/C++: `make`, `cmake --build`, a compiler with `-o`; the binary named
+//!   by `-o` or `ENTRYPOINT`/`CMD`, on the builder's system, slim.
+//! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
+//!   (or `runtime`).
+
+mod analyze;
+mod ecosystems;
+mod emit;
+mod images;
+mod needs;
+mod tables;
+
+use crate::diagnostic::Edit;
+use crate::model::Model;
+use crate::shell::Script;
+use crate::syntax::{self, Dockerfile, Keyword, Span};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+pub use crate::shell::builds::Ecosystem;
+
+/// What the rewrite may know besides the text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// The build context directory (the Dockerfile's directory by
+    /// default), to read `Cargo.toml` and `*.csproj` from.
+    pub context: Option<&'a Path>,
+}
+
+/// The kind of a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DecisionKind {
+    /// What the build produces and what is copied.
+    Artifact,
+    /// The runtime base image and why.
+    Runtime,
+    /// An instruction kept in the runtime stage.
+    Kept,
+    /// Something left behind in the builder.
+    Dropped,
+    /// Something the rewrite added.
+    Added,
+    /// An assumption the rewrite makes, for the reader to check.
+    Assumed,
+}
+
+impl DecisionKind {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Artifact => "artifact",
+            DecisionKind::Runtime => "runtime",
+            DecisionKind::Kept => "kept",
+            DecisionKind::Dropped => "dropped",
+            DecisionKind::Added => "added",
+            DecisionKind::Assumed => "assumed",
+        }
+    }
+}
+
+/// One decision of the rewrite, for people.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Decision {
+    /// What kind.
+    pub kind: DecisionKind,
+    /// What was decided, and why.
+    pub text: String,
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.as_str(), self.text)
+    }
+}
+
+/// A rewrite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The new Dockerfile.
+    pub text: String,
+    /// The ecosystem the build was recognised as.
+    pub ecosystem: Ecosystem,
+    /// The runtime stage's base image.
+    pub runtime_image: String,
+    /// What was decided, in order.
+    pub decisions: Vec<Decision>,
+}
+
+/// Why there is no rewrite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declined {
+    /// The reasons, for people (at least one).
+    pub reasons: Vec<String>,
+}
+
+impl Declined {
+    fn new(reason: impl Into<String>) -> Declined {
+        Declined {
+            reasons: vec![reason.into()],
+        }
+    }
+}
+
+impl fmt::Display for Declined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reasons.join("; "))
+    }
+}
+
+impl std::error::Error for Declined {}
+
+/// The reason given for a file that has more than one stage.
+pub const ALREADY_MULTI_STAGE: &str = "already multi-stage";
+
+/// A parsed file, as the rewrite reads it: the tree, the model and the
+/// shell scripts of each instruction (as [`crate::shell::instruction_scripts`]
+/// gives them; empty for instructions run by a non-POSIX shell).
+pub struct Input<'a> {
+    /// The source text.
+    pub source: &'a str,
+    /// The syntax tree.
+    pub file: &'a Dockerfile,
+    /// The semantic model.
+    pub model: &'a Model,
+    /// The scripts of each instruction, indexed like the instructions.
+    pub scripts: &'a [&'a [Script]],
+}
+
+/// Rewrite a single-stage Dockerfile into a builder and a runtime stage.
+pub fn split(source: &str, options: &Options<'_>) -> Result<Split, Declined> {
+    let parse = syntax::parse(source);
+    if let Some(e) = parse.errors.first() {
+        let line = line_of(&parse.dockerfile, e.span);
+        return Err(Declined::new(format!(
+            "the file has syntax errors (line {line}: {})",
+            e.message
+        )));
+    }
+    let model = Model::build(&parse.dockerfile, &HashMap::new());
+    let scripts: Vec<Vec<Script>> = parse
+        .dockerfile
+        .instructions
+        .iter()
+        .map(crate::shell::instruction_scripts)
+        .collect();
+    let refs: Vec<&[Script]> = scripts.iter().map(Vec::as_slice).collect();
+    split_parsed(
+        &Input {
+            source,
+            file: &parse.dockerfile,
+            model: &model,
+            scripts: &refs,
+        },
+        options,
+    )
+}
+
+/// [`split`] of a file already parsed and modelled (the rule uses its
+/// context's). The file must have no syntax errors.
+pub fn split_parsed(input: &Input<'_>, options: &Options<'_>) -> Result<Split, Declined> {
+    preconditions(input)?;
+    let facts = analyze::facts(input).map_err(Declined::new)?;
+    let mut plan = ecosystems::plan(&facts, options)?;
+    let placed = needs::place(&facts, &mut plan)?;
+    let text = emit::emit(&facts, &plan, &placed);
+    verify(input, &text)?;
+    let mut decisions = plan.decisions;
+    decisions.extend(placed.decisions);
+    // Grouped by kind, in a fixed order; within a kind, in the order made.
+    decisions.sort_by_key(|d| d.kind);
+    Ok(Split {
+        text,
+        ecosystem: plan.ecosystem,
+        runtime_image: placed.runtime.image.clone(),
+        decisions,
+    })
+}
+
+/// The 1-based line of a span.
+fn line_of(file: &Dockerfile, span: Span) -> usize {
+    file.line_starts.partition_point(|&s| s <= span.start)
+}
+
+fn preconditions(input: &Input<'_>) -> Result<(), Declined> {
+    let stages = &input.model.stages;
+    match stages.len() {
+        0 => return Err(Declined::new("the file has no stage")),
+        1 => {}
+        _ => return Err(Declined::new(ALREADY_MULTI_STAGE)),
+    }
+    let stage = &stages[0];
+    if crate::model::is_windows_base(stage) {
+        return Err(Declined::new("the base image is a Windows image"));
+    }
+    for &i in &stage.instructions {
+        let inst = &input.file.instructions[i];
+        let line = inst.start_line;
+        match inst.keyword {
+            Keyword::Onbuild => {
+                return Err(Declined::new(format!(
+                    "ONBUILD (line {line}): images built from this one expect what the builder \
+                     has"
+                )));
+            }
+            Keyword::Shell => {
+                if let syntax::Args::Exec(words) = &inst.args {
+                    let shell: Vec<String> = words.iter().map(|w| w.value.to_string()).collect();
+                    if !crate::shell::is_posix_shell(&shell) {
+                        return Err(Declined::new(format!(
+                            "SHELL (line {line}) is not a POSIX shell"
+                        )));
+                    }
+                }
+            }
+            Keyword::Copy | Keyword::Add => {
+                if let Some(from) = inst.flag("from")
+                    && from.value.as_deref().is_some_and(|v| v.contains('$'))
+                {
+                    return Err(Declined::new(format!(
+                        "COPY --from (line {line}) names a build argument"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The rewrite must parse cleanly, have two stages, and read every shell
+/// script the original could read.
+fn verify(input: &Input<'_>, text: &str) -> Result<(), Declined> {
+    let parse = syntax::parse(text);
+    let bug = |what: String| {
+        Declined::new(format!(
+            "internal error: the rewrite {what}; please report this bug in Slipway"
+        ))
+    };
+    if let Some(e) = parse.errors.first() {
+        return Err(bug(format!("has a syntax error: {}", e.message)));
+    }
+    let model = Model::build(&parse.dockerfile, &HashMap::new());
+    if model.stages.len() != 2 {
+        return Err(bug(format!("has {} stages", model.stages.len())));
+    }
+    // A script the original could not read may be copied into both
+    // stages; any other unreadable script is new.
+    let unreadable: std::collections::HashSet<&str> = input
+        .file
+        .instructions
+        .iter()
+        .zip(input.scripts)
+        .filter(|(_, s)| s.iter().any(|s| s.error.is_some()))
+        .map(|(i, _)| i.original.as_str())
+        .collect();
+    for inst in &parse.dockerfile.instructions {
+        let broken = crate::shell::instruction_scripts(inst)
+            .iter()
+            .any(|s| s.error.is_some());
+        if broken && !unreadable.contains(inst.original.as_str()) {
+            return Err(bug(format!(
+                "makes the shell script of line {} unreadable",
+                inst.start_line
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Turn a whole-file rewrite into minimal edits of `old`: a line diff,
+/// each changed run of lines one edit.
+pub fn edits(old: &str, new: &str) -> Vec<Edit> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let old_lines: Vec<&str> = diff.iter_old_slices().collect();
+    let new_lines: Vec<&str> = diff.iter_new_slices().collect();
+    let mut offsets = Vec::with_capacity(old_lines.len() + 1);
+    let mut at = 0;
+    for l in &old_lines {
+        offsets.push(at);
+        at += l.len();
+    }
+    offsets.push(at);
+    let mut out: Vec<Edit> = Vec::new();
+    for op in diff.ops() {
+        let (old_range, new_range) = (op.old_range(), op.new_range());
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        let span = Span::new(offsets[old_range.start], offsets[old_range.end]);
+        let replacement = new_lines[new_range].concat();
+        match out.last_mut() {
+            Some(last) if last.span.end == span.start => {
+                last.span.end = span.end;
+                last.replacement.push_str(&replacement);
+            }
+            _ => out.push(Edit { span, replacement }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_rebuild_the_new_text() {
+        let old = "FROM a\nRUN b\nCMD c\n";
+        let new = "FROM a AS build\nRUN b\n\nFROM z\nCMD c\n";
+        let e = edits(old, new);
+        let mut text = old.to_string();
+        for edit in e.iter().rev() {
+            text.replace_range(edit.span.start..edit.span.end, &edit.replacement);
+        }
+        assert_eq!(text, new);
+        assert_eq!(e.len(), 2);
+    }
+
+    #[test]
+    fn declines_multi_stage_and_syntax_errors() {
+        let two = "FROM a AS x\nRUN make\nFROM b\nCOPY --from=x /a /a\n";
+        assert_eq!(
+            split(two, &Options::default()).unwrap_err().reasons,
+            [ALREADY_MULTI_STAGE]
+        );
+        let bad = "FROM golang:1.23\nRUNN go build -o /app .\n";
+        let e = split(bad, &Options::default()).unwrap_err();
+        assert!(e.reasons[0].contains("syntax errors (line 2"), "{e}");
+    }
+}

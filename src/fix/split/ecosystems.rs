@@ -1,0 +1,1599 @@
+//! Per ecosystem: what the build produces, where it goes in the runtime
+//! stage, what the builder must add (a virtualenv, a prune of dev
+//! dependencies), and the runtime base images to choose from.
+
+use super::analyze::{self, Cmd, Facts, Kind, dirname, is_under, join};
+use super::images::{self, Retag, Runtime};
+use super::tables::Distro;
+use super::{Decision, DecisionKind, Declined, Ecosystem, Options};
+use crate::shell::Command;
+use crate::shell::packages::{self, Manager};
+use crate::syntax::{Args, Keyword};
+
+/// A copy from the builder into the runtime stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ArtifactCopy {
+    /// The path in the builder (may hold a `*`).
+    pub from: String,
+    /// The path in the runtime stage.
+    pub to: String,
+}
+
+/// How the runtime stage gets the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Only the artifacts are copied; the source directories stay behind.
+    Artifacts {
+        /// Directories that hold sources and build files.
+        source_dirs: Vec<String>,
+    },
+    /// The application directory is copied whole from the builder.
+    BuilderDir(String),
+    /// The application's files are copied from the build context again.
+    Context,
+}
+
+/// What the ecosystem decided.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    /// The ecosystem.
+    pub ecosystem: Ecosystem,
+    /// The last instruction that builds.
+    pub build: usize,
+    /// The artifacts to copy.
+    pub copies: Vec<ArtifactCopy>,
+    /// Runtime lines right after the copies.
+    pub after_copies: Vec<String>,
+    /// Builder lines after its last instruction.
+    pub builder_tail: Vec<String>,
+    /// Builder lines inserted before an instruction.
+    pub builder_insert: Option<(usize, Vec<String>)>,
+    /// Runtime base images, best first; the first that has what the
+    /// program needs is taken.
+    pub candidates: Vec<Runtime>,
+    /// How the application reaches the runtime stage.
+    pub layout: Layout,
+    /// Runtime text that replaces an instruction's (the jar path of a
+    /// `java -jar` command).
+    pub rewrites: Vec<(usize, String)>,
+    /// Directories added to `PATH` in the runtime stage.
+    pub path_dirs: Vec<String>,
+    /// Whether the artifact links native libraries (an unknown `-dev`
+    /// package then matters).
+    pub native: bool,
+    /// Whether bare program names may be console scripts of the
+    /// virtualenv.
+    pub console_scripts: bool,
+    /// What was decided.
+    pub decisions: Vec<Decision>,
+}
+
+impl Plan {
+    fn new(ecosystem: Ecosystem, build: usize, layout: Layout) -> Plan {
+        Plan {
+            ecosystem,
+            build,
+            copies: Vec::new(),
+            after_copies: Vec::new(),
+            builder_tail: Vec::new(),
+            builder_insert: None,
+            candidates: Vec::new(),
+            layout,
+            rewrites: Vec::new(),
+            path_dirs: Vec::new(),
+            native: false,
+            console_scripts: false,
+            decisions: Vec::new(),
+        }
+    }
+
+    pub(crate) fn note(&mut self, kind: DecisionKind, text: impl Into<String>) {
+        self.decisions.push(Decision {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// Whether a runtime path comes from the artifacts.
+    pub fn provides(&self, path: &str) -> bool {
+        self.copies.iter().any(|c| {
+            if c.to.contains('*') {
+                glob_match(&c.to, path)
+            } else {
+                is_under(path, &c.to)
+            }
+        })
+    }
+}
+
+/// A `*` pattern over one path (`*` does not cross `/`).
+pub(crate) fn glob_match(pattern: &str, path: &str) -> bool {
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*', rest)) => (0..=s.len())
+                .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                .any(|i| go(rest, &s[i..])),
+            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+        }
+    }
+    go(pattern.as_bytes(), path.as_bytes())
+}
+
+/// A build command with where it is.
+struct Step<'f, 'a> {
+    run: usize,
+    pos: usize,
+    cmd: &'f Cmd<'a>,
+    ecosystem: Ecosystem,
+}
+
+/// Find the build, decide the ecosystem and make its plan.
+pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Declined> {
+    let mut steps = Vec::new();
+    for r in &f.runs {
+        for (pos, c) in r.cmds.iter().enumerate() {
+            if let Kind::Build(b) = &c.kind {
+                steps.push(Step {
+                    run: r.index,
+                    pos,
+                    cmd: c,
+                    ecosystem: analyze::ecosystem_of(b, &f.base),
+                });
+            }
+        }
+    }
+    let mut ecosystems: Vec<Ecosystem> = Vec::new();
+    for s in &steps {
+        if !ecosystems.contains(&s.ecosystem) {
+            ecosystems.push(s.ecosystem);
+        }
+    }
+    // `make` next to another build drives it (or builds a helper).
+    if ecosystems.len() > 1 {
+        ecosystems.retain(|e| *e != Ecosystem::C);
+    }
+    let pips = python_installs(f);
+    let ecosystem = match ecosystems.as_slice() {
+        [] if !pips.is_empty() => Ecosystem::Python,
+        [] => {
+            return Err(Declined::new(
+                "no build step found (go build, cargo build, npm run build, pip install -r, mvn \
+                 package, gradle build, make, dotnet publish...): nothing to split",
+            ));
+        }
+        [e] => *e,
+        many => {
+            let names: Vec<&str> = many.iter().map(|e| e.as_str()).collect();
+            return Err(Declined::new(format!(
+                "the stage builds {} software: one runtime stage cannot be chosen for all",
+                names.join(" and ")
+            )));
+        }
+    };
+    if ecosystem == Ecosystem::Python && !steps.is_empty() {
+        let what: Vec<String> = steps
+            .iter()
+            .map(|s| format!("`{}`", step_what(s)))
+            .collect();
+        return Err(Declined::new(format!(
+            "{} builds software next to the Python dependencies: what it installs may be needed \
+             at run time",
+            what.join(", ")
+        )));
+    }
+    let steps: Vec<Step<'_, '_>> = steps
+        .into_iter()
+        .filter(|s| s.ecosystem == ecosystem || ecosystem == Ecosystem::Python)
+        .collect();
+    let plan = match ecosystem {
+        Ecosystem::Go => go(f, &steps),
+        Ecosystem::Rust => rust(f, &steps, options),
+        Ecosystem::Node => node(f, &steps),
+        Ecosystem::Python => python(f, &pips),
+        Ecosystem::Java => java(f, &steps),
+        Ecosystem::Dotnet => dotnet(f, &steps, options),
+        Ecosystem::C => c(f, &steps),
+        Ecosystem::Ruby | Ecosystem::Php => Err(format!(
+            "{} builds are not supported by the rewrite",
+            ecosystem.as_str()
+        )),
+    };
+    plan.map_err(Declined::new)
+}
+
+/// A build whose output may not be there (`cmd || true`, an `if` body):
+/// a `COPY` of it would fail when it is not.
+fn conditional(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<(), String> {
+    if s.cmd.cmd.condition || s.cmd.cmd.nesting != crate::shell::Nesting::Top {
+        return Err(format!(
+            "`{}` (line {}) builds only under a condition: a copy of its output would fail when \
+             it is not built",
+            step_what(s),
+            f.inst(s.run).start_line
+        ));
+    }
+    Ok(())
+}
+
+fn step_what(s: &Step<'_, '_>) -> String {
+    match &s.cmd.kind {
+        Kind::Build(b) => b.what.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The entry program: the first word of the last `ENTRYPOINT` (or of the
+/// last `CMD` when there is none), resolved against the working directory
+/// when it is a path.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    /// The instruction.
+    pub index: usize,
+    /// The program as written.
+    pub program: String,
+    /// The absolute path, when the program is written as a path.
+    pub path: Option<String>,
+}
+
+/// The last instruction of a keyword in the stage.
+pub(crate) fn last_of(f: &Facts<'_>, keyword: Keyword) -> Option<usize> {
+    f.insts
+        .iter()
+        .rev()
+        .copied()
+        .find(|&i| f.inst(i).keyword == keyword)
+}
+
+/// The entry program (see [`Entry`]).
+pub(crate) fn entry(f: &Facts<'_>) -> Option<Entry> {
+    let index = last_of(f, Keyword::Entrypoint).or_else(|| last_of(f, Keyword::Cmd))?;
+    let inst = f.inst(index);
+    let program = match &inst.args {
+        Args::Exec(words) => {
+            let first = words.first()?.value.to_string();
+            // `sh -c "exec /app"`: the program of the script.
+            if crate::shell::is_shell_program(&first)
+                && words.get(1).is_some_and(|w| w.value == "-c")
+            {
+                let script = crate::shell::parse(
+                    &words.get(2)?.value,
+                    crate::shell::Origin::File { offset: 0 },
+                );
+                script_program(&script)?
+            } else {
+                first
+            }
+        }
+        Args::Text(_) => {
+            let script = f.input.scripts[index].first()?;
+            script_program(script)?
+        }
+        _ => return None,
+    };
+    let path = if program.contains('/') {
+        f.cwd[index].as_deref().map(|d| join(d, &program))
+    } else {
+        None
+    };
+    Some(Entry {
+        index,
+        program,
+        path,
+    })
+}
+
+/// The first program of a script (after `exec`).
+fn script_program(script: &crate::shell::Script) -> Option<String> {
+    let c = script.commands.iter().find(|c| c.name.is_some())?;
+    let name = c.name.as_ref()?;
+    if name.value == "exec" {
+        let w = c.args.iter().find(|w| !w.value.starts_with('-'))?;
+        return w.literal.then(|| w.value.clone());
+    }
+    name.literal.then(|| name.value.clone())
+}
+
+/// The operands of a command (arguments that are not options), skipping
+/// the values of the options listed.
+fn operands<'c>(cmd: &'c Command, with_value: &[&str]) -> Vec<&'c crate::shell::Word> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    let mut rest = false;
+    for w in &cmd.args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        let v = w.value.as_str();
+        if rest || !v.starts_with('-') || v == "-" {
+            out.push(w);
+        } else if v == "--" {
+            rest = true;
+        } else if with_value.contains(&v) {
+            skip = true;
+        }
+    }
+    out
+}
+
+/// Directories where a file moved "into" is meant, even without a
+/// trailing `/`.
+const PATH_DIRS: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
+/// Where the files at `start` end up after the `mv`/`cp`/`install`
+/// commands that follow the command at (`run`, `pos`): `mv` replaces a
+/// location, `cp` and `install` add one.
+fn follow(f: &Facts<'_>, start: Vec<String>, run: usize, pos: usize) -> Vec<String> {
+    let mut at = start;
+    let dirs: Vec<String> = f
+        .insts
+        .iter()
+        .filter(|&&i| f.inst(i).keyword == Keyword::Workdir)
+        .filter_map(|&i| f.cwd.get(i + 1).cloned().flatten())
+        .collect();
+    for r in f.runs.iter().filter(|r| r.index >= run) {
+        for (p, c) in r.cmds.iter().enumerate() {
+            if r.index == run && p <= pos {
+                continue;
+            }
+            if !matches!(c.kind, Kind::Move) {
+                continue;
+            }
+            let Some(cwd) = c.cwd.as_deref() else {
+                continue;
+            };
+            let name = c.cmd.basename().unwrap_or("");
+            let ops = operands(
+                c.cmd,
+                &["-m", "--mode", "-o", "--owner", "-g", "--group", "-t"],
+            );
+            let values: Vec<String> = ops
+                .iter()
+                .filter_map(|w| word_value(f, r.index, w))
+                .collect();
+            if ops.len() < 2 || values.len() != ops.len() {
+                continue;
+            }
+            let (dst_raw, srcs) = values.split_last().expect("two operands");
+            let dst_raw = dst_raw.as_str();
+            let dst = join(cwd, dst_raw);
+            let into_dir = dst_raw.ends_with('/')
+                || ops.len() > 2
+                || PATH_DIRS.contains(&dst.as_str())
+                || dirs.contains(&dst);
+            let mut moved = Vec::new();
+            for s in srcs {
+                let src = join(cwd, s);
+                for loc in &at {
+                    if *loc == src || (src.contains('*') && glob_match(&src, loc)) {
+                        let target = if into_dir {
+                            join(&dst, crate::shell::basename(loc))
+                        } else {
+                            dst.clone()
+                        };
+                        moved.push((loc.clone(), target));
+                    }
+                }
+            }
+            for (from, to) in moved {
+                if name == "mv" {
+                    at.retain(|l| *l != from);
+                }
+                if !at.contains(&to) {
+                    at.push(to);
+                }
+            }
+        }
+    }
+    at
+}
+
+/// A shell word's value: as written when literal, else expanded with the
+/// stage's `ENV`/`ARG`s when it names only those (a `RUN` sees them as
+/// environment variables).
+fn word_value(f: &Facts<'_>, run: usize, w: &crate::shell::Word) -> Option<String> {
+    if w.literal {
+        return Some(w.value.clone());
+    }
+    if w.value.contains("$(") || w.value.contains('`') {
+        return None;
+    }
+    f.expand(&w.value, run).filter(|v| !v.contains('$'))
+}
+
+/// Choose which of the artifact's locations to copy: the one the entry
+/// program names, else all.
+fn pick(locations: Vec<String>, entry: Option<&Entry>) -> Vec<String> {
+    if let Some(p) = entry.and_then(|e| e.path.as_deref())
+        && locations.iter().any(|l| l == p)
+    {
+        return vec![p.to_string()];
+    }
+    if let Some(e) = entry
+        && e.path.is_none()
+    {
+        let on_path: Vec<String> = locations
+            .iter()
+            .filter(|l| crate::shell::basename(l) == e.program && PATH_DIRS.contains(&dirname(l)))
+            .cloned()
+            .collect();
+        if !on_path.is_empty() {
+            return on_path;
+        }
+    }
+    locations
+}
+
+/// The value of a variable for a command: its own assignment, an `export`
+/// before it in the script, else the stage's `ENV`/`ARG`.
+fn var_for(f: &Facts<'_>, run: usize, c: &Cmd<'_>, name: &str) -> Option<String> {
+    if let Some((_, w)) = c.cmd.assignments.iter().find(|(k, _)| k == name) {
+        return Some(w.value.clone());
+    }
+    if let Some((_, v)) = c.exported.iter().rev().find(|(k, _)| k == name) {
+        return Some(v.clone());
+    }
+    f.var(name, run)
+}
+
+/// An option's literal value, expanded with the stage's variables when it
+/// names some.
+fn option_path(f: &Facts<'_>, run: usize, cmd: &Command, names: &[&str]) -> Option<String> {
+    let w = cmd.option_value(names)?;
+    let v = cmd.option_str(names)?;
+    if w.literal {
+        return Some(v.to_string());
+    }
+    // `-o /out/$NAME`: only the stage's variables can be known.
+    f.expand(v, run).filter(|e| !e.contains('$'))
+}
+
+fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
+    let build = steps.last().map(|s| s.run).ok_or("no go build")?;
+    let entry = entry(f);
+    let mut outputs = Vec::new();
+    let mut unknown = Vec::new();
+    let mut static_all = true;
+    for s in steps {
+        let is_go = s.cmd.cmd.basename() == Some("go");
+        if !is_go {
+            unknown.push(format!(
+                "`{}` (line {})",
+                step_what(s),
+                f.inst(s.run).start_line
+            ));
+            static_all = false;
+            continue;
+        }
+        if var_for(f, s.run, s.cmd, "CGO_ENABLED").as_deref() != Some("0") {
+            static_all = false;
+        }
+        conditional(f, s)?;
+        match (
+            option_path(f, s.run, s.cmd.cmd, &["-o"]),
+            s.cmd.cwd.as_deref(),
+        ) {
+            (Some(o), _) if o.ends_with('/') => unknown.push(format!(
+                "`go build -o {o}` (line {}) writes into a directory",
+                f.inst(s.run).start_line
+            )),
+            (Some(o), _) if o.starts_with('/') => {
+                outputs.push((join("/", &o), s.run, s.pos));
+            }
+            (Some(o), Some(cwd)) => outputs.push((join(cwd, &o), s.run, s.pos)),
+            (Some(o), None) => unknown.push(format!(
+                "`go build -o {o}` (line {}) runs in an unknown directory",
+                f.inst(s.run).start_line
+            )),
+            (None, _) => unknown.push(format!(
+                "`go build` without -o (line {})",
+                f.inst(s.run).start_line
+            )),
+        }
+    }
+    let mut locations = Vec::new();
+    for (o, run, pos) in &outputs {
+        for l in follow(f, vec![o.clone()], *run, *pos) {
+            if !locations.contains(&l) {
+                locations.push(l);
+            }
+        }
+    }
+    let mut plan = Plan::new(
+        Ecosystem::Go,
+        build,
+        Layout::Artifacts {
+            source_dirs: source_dirs(f),
+        },
+    );
+    if !unknown.is_empty() {
+        let named = entry
+            .as_ref()
+            .and_then(|e| e.path.clone())
+            .filter(|p| !locations.contains(p));
+        match named {
+            Some(p) if outputs.is_empty() => {
+                plan.note(
+                    DecisionKind::Artifact,
+                    format!(
+                        "{} names no output; the binary is taken to be {p}, which the {} runs",
+                        unknown.join(", "),
+                        f.inst(entry.as_ref().expect("named").index).keyword
+                    ),
+                );
+                locations.push(p);
+            }
+            _ => {
+                return Err(format!(
+                    "artifact unknown: {}, and ENTRYPOINT/CMD names no binary path",
+                    unknown.join(", ")
+                ));
+            }
+        }
+    }
+    let chosen = pick(locations, entry.as_ref());
+    for l in &chosen {
+        plan.copies.push(ArtifactCopy {
+            from: l.clone(),
+            to: l.clone(),
+        });
+    }
+    plan.note(
+        DecisionKind::Artifact,
+        format!("the Go binary {}", list(&chosen)),
+    );
+    let mut notes = Vec::new();
+    if static_all {
+        plan.candidates.push(Runtime::distroless(
+            "gcr.io/distroless/static-debian12",
+            "the binary is static (CGO_ENABLED=0): distroless static has CA certificates and \
+             tzdata, and no shell"
+                .to_string(),
+        ));
+        let mut shell = match images::glibc_slim(&f.base, &mut notes) {
+            Ok(r) => r,
+            Err(_) => {
+                let n = images::CURRENT_DEBIAN;
+                Runtime::system(format!("debian:{n}-slim"), Distro::Debian, String::new())
+            }
+        };
+        shell.why = format!(
+            "the binary is static (CGO_ENABLED=0), but needs a shell; {} with CA certificates \
+             and tzdata",
+            shell.image
+        );
+        plan.candidates.push(with_certs(shell));
+    } else {
+        let mut r = images::glibc_slim(&f.base, &mut notes)?;
+        r.why = format!("the binary links the C library (cgo is on): {}", r.why);
+        plan.native = true;
+        plan.candidates.push(with_certs(r));
+    }
+    for n in notes {
+        plan.note(DecisionKind::Assumed, n);
+    }
+    Ok(plan)
+}
+
+/// A runtime with CA certificates and time zones installed, as the
+/// distroless images have them.
+fn with_certs(mut r: Runtime) -> Runtime {
+    if r.distro.is_some() {
+        r.install = vec!["ca-certificates", "tzdata"];
+        r.install_why = "CA certificates and time zones, as the distroless image has them".into();
+    }
+    r
+}
+
+/// The directories that hold sources and build files: every `WORKDIR`
+/// and the directory of every build command (not `/`).
+fn source_dirs(f: &Facts<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |d: &str| {
+        if d != "/" && !out.iter().any(|o| o == d) {
+            out.push(d.to_string());
+        }
+    };
+    for &i in &f.insts {
+        if f.inst(i).keyword == Keyword::Workdir
+            && let Some(Some(d)) = f.cwd.get(i + 1)
+        {
+            add(d);
+        }
+        if f.inst(i).keyword == Keyword::Workdir
+            && let Args::Text(w) = &f.inst(i).args
+            && let Some(v) = f.expand(&w.value, i)
+        {
+            let d = match f.cwd[i].as_deref() {
+                Some(c) => join(c, &v),
+                None if v.starts_with('/') => join("/", &v),
+                None => continue,
+            };
+            add(&d);
+        }
+    }
+    for r in &f.runs {
+        for c in &r.cmds {
+            if matches!(c.kind, Kind::Build(_) | Kind::Deps(_))
+                && let Some(d) = &c.cwd
+            {
+                add(d);
+            }
+        }
+    }
+    out
+}
+
+fn list(paths: &[String]) -> String {
+    paths.join(", ")
+}
+
+fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Plan, String> {
+    let build = steps.last().map(|s| s.run).ok_or("no cargo build")?;
+    let entry = entry(f);
+    let mut plan = Plan::new(
+        Ecosystem::Rust,
+        build,
+        Layout::Artifacts {
+            source_dirs: source_dirs(f),
+        },
+    );
+    let mut locations = Vec::new();
+    for s in steps {
+        let cmd = s.cmd.cmd;
+        if cmd.basename() != Some("cargo") {
+            return Err(format!(
+                "artifact unknown: `{}` (line {}) builds with another tool than cargo",
+                step_what(s),
+                f.inst(s.run).start_line
+            ));
+        }
+        let Some(cwd) = s.cmd.cwd.as_deref() else {
+            return Err(format!(
+                "artifact unknown: cargo runs in an unknown directory (line {})",
+                f.inst(s.run).start_line
+            ));
+        };
+        let mut names = all_option_values(cmd, "--bin");
+        let install = cmd.args.first().is_some_and(|w| w.value == "install");
+        let out_dir = if install {
+            let root = option_path(f, s.run, cmd, &["--root"])
+                .or_else(|| var_for(f, s.run, s.cmd, "CARGO_INSTALL_ROOT"))
+                .or_else(|| var_for(f, s.run, s.cmd, "CARGO_HOME"))
+                .or_else(|| {
+                    Some(if f.base.family == "rust" {
+                        "/usr/local/cargo".to_string()
+                    } else {
+                        "/root/.cargo".to_string()
+                    })
+                })
+                .expect("a default");
+            join(&join(cwd, &root), "bin")
+        } else {
+            let profile = if let Some(p) = option_path(f, s.run, cmd, &["--profile"]) {
+                if p == "dev" { "debug".to_string() } else { p }
+            } else if cmd.has_flag('r', "release") {
+                "release".to_string()
+            } else {
+                "debug".to_string()
+            };
+            let target_dir = option_path(f, s.run, cmd, &["--target-dir"])
+                .or_else(|| var_for(f, s.run, s.cmd, "CARGO_TARGET_DIR"))
+                .map(|d| join(cwd, &d))
+                .unwrap_or_else(|| {
+                    let root = option_path(f, s.run, cmd, &["--manifest-path"])
+                        .map(|m| dirname(&join(cwd, &m)).to_string())
+                        .unwrap_or_else(|| cwd.to_string());
+                    join(&root, "target")
+                });
+            let mut dir = target_dir;
+            if let Some(t) = option_path(f, s.run, cmd, &["--target"]) {
+                dir = join(&dir, &t);
+            }
+            join(&dir, &profile)
+        };
+        if names.is_empty() {
+            names = rust_names(f, entry.as_ref(), &out_dir, options, &mut plan)?;
+        }
+        let start: Vec<String> = names.iter().map(|n| join(&out_dir, n)).collect();
+        for l in follow(f, start, s.run, s.pos) {
+            if !locations.contains(&l) {
+                locations.push(l);
+            }
+        }
+    }
+    let chosen = pick(locations, entry.as_ref());
+    for l in &chosen {
+        let to =
+            if l.contains("/target/") || l.ends_with("/cargo/bin") || l.contains("/.cargo/bin/") {
+                // Keep the path the entry program names; otherwise put the
+                // binary on PATH.
+                match entry.as_ref().and_then(|e| e.path.clone()) {
+                    Some(p) if p == *l => l.clone(),
+                    _ if l.contains("/cargo/bin/") || l.contains("/.cargo/bin/") => {
+                        join("/usr/local/bin", crate::shell::basename(l))
+                    }
+                    _ => l.clone(),
+                }
+            } else {
+                l.clone()
+            };
+        plan.copies.push(ArtifactCopy {
+            from: l.clone(),
+            to,
+        });
+    }
+    plan.note(
+        DecisionKind::Artifact,
+        format!("the Rust binary {}", list(&chosen)),
+    );
+    let mut notes = Vec::new();
+    plan.native = true;
+    let shell = images::glibc_slim(&f.base, &mut notes)?;
+    if let images::Libc::Glibc(Distro::Debian, release) = f.base.libc() {
+        let (n, why) = images::debian_for(&f.base, release);
+        let mut cc = Runtime::distroless(
+            &format!("gcr.io/distroless/cc-debian{n}"),
+            format!(
+                "the binary links glibc and libgcc: distroless cc has them, and no shell ({why})"
+            ),
+        );
+        cc.has_packages
+            .extend(["libssl3", "libgcc-s1", "libstdc++6", "libc6", "openssl"]);
+        plan.candidates.push(cc);
+    }
+    let mut shell = shell;
+    shell.why = format!("the binary needs a shell or packages: {}", shell.why);
+    plan.candidates.push(shell);
+    for n in notes {
+        plan.note(DecisionKind::Assumed, n);
+    }
+    Ok(plan)
+}
+
+/// Every value of a repeatable option (`--bin a --bin b`).
+fn all_option_values(cmd: &Command, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = cmd.args.iter();
+    while let Some(w) = it.next() {
+        if w.value == name {
+            if let Some(v) = it.next().filter(|v| v.literal) {
+                out.push(v.value.clone());
+            }
+        } else if let Some(v) = w.value.strip_prefix(&format!("{name}="))
+            && w.literal
+        {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+/// The binary names of a cargo build without `--bin`: `Cargo.toml` in the
+/// build context when given, else the entry program's name when the entry
+/// runs the build's output (or a bare name).
+fn rust_names(
+    f: &Facts<'_>,
+    entry: Option<&Entry>,
+    out_dir: &str,
+    options: &Options<'_>,
+    plan: &mut Plan,
+) -> Result<Vec<String>, String> {
+    let entry_name = entry
+        .filter(|e| !crate::shell::is_shell_program(&e.program))
+        .filter(|e| match e.path.as_deref() {
+            None => true,
+            Some(p) => is_under(p, out_dir) || PATH_DIRS.contains(&dirname(p)),
+        })
+        .map(|e| (crate::shell::basename(&e.program).to_string(), e.index));
+    match cargo_names(f, options) {
+        Some(Ok(names)) => {
+            let names = match &entry_name {
+                Some((n, _)) if names.len() > 1 && names.contains(n) => vec![n.clone()],
+                _ => names,
+            };
+            plan.note(
+                DecisionKind::Artifact,
+                format!(
+                    "the binary's name {} is read from Cargo.toml",
+                    names.join(", ")
+                ),
+            );
+            return Ok(names);
+        }
+        Some(Err(e)) if entry_name.is_none() => return Err(format!("artifact unknown: {e}")),
+        _ => {}
+    }
+    match entry_name {
+        Some((name, at)) => {
+            plan.note(
+                DecisionKind::Artifact,
+                format!(
+                    "the binary's name `{name}` is taken from the {}",
+                    f.inst(at).keyword
+                ),
+            );
+            Ok(vec![name])
+        }
+        None => Err(
+            "artifact unknown: cargo builds without --bin, ENTRYPOINT/CMD names no binary, and no \
+             Cargo.toml was given (pass the build context)"
+                .to_string(),
+        ),
+    }
+}
+
+/// The binaries `Cargo.toml` in the context declares: `None` without a
+/// context or file.
+fn cargo_names(_f: &Facts<'_>, options: &Options<'_>) -> Option<Result<Vec<String>, String>> {
+    let path = options.context?.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => return Some(Err(format!("Cargo.toml cannot be read: {e}"))),
+    };
+    let bins: Vec<String> = table
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !bins.is_empty() {
+        return Some(Ok(bins));
+    }
+    match table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+    {
+        Some(n) => Some(Ok(vec![n.to_string()])),
+        None if table.contains_key("workspace") => Some(Err(
+            "Cargo.toml is a workspace: which member's binary ships is not known (use --bin)"
+                .to_string(),
+        )),
+        None => Some(Err("Cargo.toml names no package".to_string())),
+    }
+}
+
+fn node(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
+    let build_step = steps.last().ok_or("no node build")?;
+    let build = build_step.run;
+    if f.base.family != "node" {
+        return Err(format!(
+            "the builder `{}` is not a node image: which Node.js the runtime needs is not known",
+            f.base.written
+        ));
+    }
+    let Some(w) = build_step.cmd.cwd.clone().filter(|w| w != "/") else {
+        return Err(
+            "the build runs in / or an unknown directory: which directory holds the application \
+             is not known (set a WORKDIR)"
+                .to_string(),
+        );
+    };
+    // The dependency install before the build, and a prune after it.
+    let mut install = None;
+    let mut pruned = false;
+    for r in &f.runs {
+        for c in &r.cmds {
+            let before = r.index < build || (r.index == build && install.is_none());
+            match &c.kind {
+                Kind::Deps(d) if d.ecosystem == Ecosystem::Node && before && r.index <= build => {
+                    install = Some((d.clone(), c.cmd.basename().unwrap_or("npm").to_string()));
+                }
+                Kind::Deps(d) if d.ecosystem == Ecosystem::Node && r.index > build && !d.dev => {
+                    pruned = true;
+                }
+                _ if r.index >= build
+                    && matches!(c.cmd.basename(), Some("npm" | "pnpm"))
+                    && c.cmd.args.first().is_some_and(|a| a.value == "prune") =>
+                {
+                    pruned = true;
+                }
+                _ if c.cmd.basename() == Some("yarn")
+                    && c.cmd.args.first().is_some_and(|a| a.value == "workspaces")
+                    && r.index > build =>
+                {
+                    pruned = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some((install, tool)) = install else {
+        return Err(
+            "no dependency install (npm ci, npm install, yarn, pnpm install) before the build: \
+             where node_modules comes from is not known"
+                .to_string(),
+        );
+    };
+    let berry = f.insts.iter().any(|&i| {
+        let inst = f.inst(i);
+        matches!(inst.keyword, Keyword::Copy | Keyword::Add)
+            && inst.original.contains(".yarnrc.yml")
+    }) || f
+        .runs
+        .iter()
+        .flat_map(|r| &r.cmds)
+        .any(|c| c.cmd.basename() == Some("corepack"));
+    let mut plan = Plan::new(Ecosystem::Node, build, Layout::BuilderDir(w.clone()));
+    if !install.dev {
+        plan.note(
+            DecisionKind::Dropped,
+            format!(
+                "nothing to prune: `{}` installs no dev dependencies",
+                install.tool
+            ),
+        );
+    } else if pruned {
+        plan.note(
+            DecisionKind::Kept,
+            "the Dockerfile prunes dev dependencies after the build itself",
+        );
+    } else {
+        let line = match tool.as_str() {
+            "yarn" if berry => {
+                return Err(
+                    "Yarn 2+ (.yarnrc.yml or corepack): pruning dev dependencies needs `yarn \
+                     workspaces focus --production`, which the rewrite does not add"
+                        .to_string(),
+                );
+            }
+            "yarn" => "RUN yarn install --production --ignore-scripts --prefer-offline".to_string(),
+            "pnpm" => "RUN pnpm prune --prod".to_string(),
+            _ => {
+                let major: Option<u32> = f
+                    .base
+                    .tag
+                    .split(['.', '-'])
+                    .next()
+                    .and_then(|m| m.parse().ok());
+                if major.is_some_and(|m| m < 15) {
+                    "RUN npm prune --production".to_string()
+                } else {
+                    "RUN npm prune --omit=dev".to_string()
+                }
+            }
+        };
+        plan.note(
+            DecisionKind::Added,
+            format!(
+                "`{}` in the builder after the build: dev dependencies stay behind",
+                &line[4..]
+            ),
+        );
+        plan.builder_tail.push(line);
+    }
+    plan.copies.push(ArtifactCopy {
+        from: w.clone(),
+        to: w.clone(),
+    });
+    plan.note(
+        DecisionKind::Artifact,
+        format!(
+            "the application directory {w}, built by `{}`, with its production node_modules",
+            step_what(build_step)
+        ),
+    );
+    let mut notes = Vec::new();
+    let retag = images::node_slim(&f.base)?;
+    let image = f.base.retag(&retag, &mut notes);
+    let why = if retag == Retag::Same {
+        format!(
+            "{} is small already; the same image, without the toolchain layers",
+            image
+        )
+    } else {
+        format!("the slim variant of {}: the same Node.js", f.base.written)
+    };
+    let distro = if f.base.is_alpine() {
+        Distro::Alpine
+    } else {
+        Distro::Debian
+    };
+    let mut r = Runtime::system(image, distro, why);
+    r.programs = ["node", "npm", "npx", "yarn", "corepack"]
+        .map(String::from)
+        .to_vec();
+    r.users = vec!["node"];
+    plan.candidates.push(r);
+    plan.native = true;
+    for n in notes {
+        plan.note(DecisionKind::Assumed, n);
+    }
+    if !f.base.is_alpine() && !f.base.tag.contains("slim") {
+        plan.note(
+            DecisionKind::Assumed,
+            "native modules need no library of the full image beyond those installed here",
+        );
+    }
+    Ok(plan)
+}
+
+/// The `pip install` commands of the stage, with their runs.
+fn python_installs<'f, 'a>(f: &'f Facts<'a>) -> Vec<(usize, &'f Cmd<'a>)> {
+    let mut out = Vec::new();
+    let mut any_requirements = false;
+    for r in &f.runs {
+        for c in &r.cmds {
+            if let Some((m, _)) = packages::manager(c.cmd)
+                && matches!(m, Manager::Pip | Manager::Uv)
+                && packages::install(c.cmd).is_some()
+            {
+                if matches!(&c.kind, Kind::Deps(d) if d.ecosystem == Ecosystem::Python) {
+                    any_requirements = true;
+                }
+                out.push((r.index, c));
+            }
+            if matches!(&c.kind, Kind::Deps(d) if d.ecosystem == Ecosystem::Python) {
+                any_requirements = true;
+                if !out.iter().any(|(_, o)| std::ptr::eq(*o, c)) {
+                    out.push((r.index, c));
+                }
+            }
+        }
+    }
+    if any_requirements { out } else { Vec::new() }
+}
+
+fn python(f: &Facts<'_>, installs: &[(usize, &Cmd<'_>)]) -> Result<Plan, String> {
+    if f.base.family != "python" {
+        return Err(format!(
+            "the builder `{}` is not a python image: which Python the runtime needs is not known",
+            f.base.written
+        ));
+    }
+    if f.base.tag.starts_with('2') {
+        return Err(format!(
+            "`{}` is Python 2, which has no venv module for the dependencies",
+            f.base.written
+        ));
+    }
+    for (run, c) in installs {
+        let line = f.inst(*run).start_line;
+        if let Kind::Deps(d) = &c.kind
+            && d.tool != "pip install -r"
+        {
+            return Err(format!(
+                "`{}` (line {line}) is not supported: only pip installs are moved into a \
+                 virtualenv",
+                d.tool
+            ));
+        }
+        if c.cmd.basename() == Some("uv") {
+            return Err(format!(
+                "`uv pip install` (line {line}) is not supported: only pip installs are moved \
+                 into a virtualenv"
+            ));
+        }
+        for flag in ["--user", "--target", "-t", "--prefix", "--root"] {
+            if c.cmd
+                .arg_values()
+                .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+            {
+                return Err(format!(
+                    "`pip install {flag}` (line {line}) installs outside the virtualenv the \
+                     runtime would copy"
+                ));
+            }
+        }
+    }
+    let build = installs
+        .iter()
+        .map(|(r, _)| *r)
+        .max()
+        .ok_or("no pip install")?;
+    let first = installs.iter().map(|(r, _)| *r).min().expect("one install");
+    let mut plan = Plan::new(Ecosystem::Python, build, Layout::Context);
+    // A virtualenv the Dockerfile makes itself.
+    let mut existing = None;
+    for r in &f.runs {
+        for c in &r.cmds {
+            let Some(name) = c.cmd.basename() else {
+                continue;
+            };
+            let args: Vec<&crate::shell::Word> = c.cmd.args.iter().collect();
+            let is_venv = name == "virtualenv"
+                || (name.starts_with("python")
+                    && args.first().is_some_and(|a| a.value == "-m")
+                    && args.get(1).is_some_and(|a| a.value == "venv"));
+            if !is_venv {
+                continue;
+            }
+            let dir = args.iter().rev().find(|a| !a.value.starts_with('-'));
+            let dir = dir.and_then(|w| word_value(f, r.index, w));
+            match (dir, c.cwd.as_deref()) {
+                (Some(d), Some(cwd)) => existing = Some(join(cwd, &d)),
+                _ => {
+                    return Err(format!(
+                        "the virtualenv made at line {} has a path that cannot be told",
+                        f.inst(r.index).start_line
+                    ));
+                }
+            }
+        }
+    }
+    let venv = match existing {
+        Some(v) => {
+            plan.note(
+                DecisionKind::Artifact,
+                format!("the virtualenv {v} the Dockerfile creates, with the dependencies"),
+            );
+            v
+        }
+        None => {
+            let v = "/opt/venv".to_string();
+            plan.builder_insert = Some((
+                first,
+                vec![
+                    "RUN python -m venv /opt/venv".to_string(),
+                    "ENV PATH=/opt/venv/bin:$PATH".to_string(),
+                ],
+            ));
+            plan.after_copies
+                .push("ENV PATH=/opt/venv/bin:$PATH".to_string());
+            plan.note(
+                DecisionKind::Added,
+                format!(
+                    "a virtualenv at /opt/venv in the builder, before the first pip install \
+                     (line {}): the dependencies install there",
+                    f.inst(first).start_line
+                ),
+            );
+            plan.note(
+                DecisionKind::Artifact,
+                "the virtualenv /opt/venv, with the dependencies; the application's files are \
+                 copied from the build context again",
+            );
+            v
+        }
+    };
+    plan.copies.push(ArtifactCopy {
+        from: venv.clone(),
+        to: venv.clone(),
+    });
+    plan.path_dirs.push(join(&venv, "bin"));
+    let mut notes = Vec::new();
+    let retag = images::python_slim(&f.base)?;
+    let image = f.base.retag(&retag, &mut notes);
+    let why = if retag == Retag::Same {
+        format!("{image} is small already; the same image, without the compilers")
+    } else {
+        format!("the slim variant of {}: the same Python", f.base.written)
+    };
+    let distro = if f.base.is_alpine() {
+        Distro::Alpine
+    } else {
+        Distro::Debian
+    };
+    let mut r = Runtime::system(image, distro, why);
+    let version: String = f
+        .base
+        .tag
+        .split('-')
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
+    r.programs = vec![
+        "python".into(),
+        "python3".into(),
+        "pip".into(),
+        "pip3".into(),
+    ];
+    if version.contains('.') {
+        r.programs.push(format!("python{version}"));
+    }
+    plan.candidates.push(r);
+    plan.native = true;
+    plan.console_scripts = true;
+    for n in notes {
+        plan.note(DecisionKind::Assumed, n);
+    }
+    if !f.base.is_alpine() && !f.base.tag.contains("slim") {
+        plan.note(
+            DecisionKind::Assumed,
+            "compiled wheels need no library of the full image beyond those installed here",
+        );
+    }
+    Ok(plan)
+}
+
+fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
+    let s = steps.last().ok_or("no java build")?;
+    let build = s.run;
+    let Some(cwd) = s.cmd.cwd.clone() else {
+        return Err("the build runs in an unknown directory".to_string());
+    };
+    let gradle = step_what(s).starts_with("gradle");
+    let out_dir = if gradle {
+        let root = option_path(f, s.run, s.cmd.cmd, &["-p", "--project-dir"])
+            .map(|p| join(&cwd, &p))
+            .unwrap_or(cwd.clone());
+        join(&root, "build/libs")
+    } else {
+        let root = option_path(f, s.run, s.cmd.cmd, &["-f", "--file"])
+            .map(|p| {
+                let p = join(&cwd, &p);
+                if p.ends_with(".xml") {
+                    dirname(&p).to_string()
+                } else {
+                    p
+                }
+            })
+            .unwrap_or(cwd.clone());
+        join(&root, "target")
+    };
+    let major = images::java_major(&f.base).ok_or_else(|| {
+        format!(
+            "cannot tell the Java version of `{}`: the runtime JRE must match it",
+            f.base.written
+        )
+    })?;
+    // The jar the entry command runs.
+    let mut jar = None;
+    for k in [Keyword::Entrypoint, Keyword::Cmd] {
+        let Some(i) = last_of(f, k) else { continue };
+        let inst = f.inst(i);
+        let words: Vec<(String, crate::syntax::Span)> = match &inst.args {
+            // `sh -c "exec java -jar app.jar"`: the script's words.
+            Args::Exec(w)
+                if w.first()
+                    .is_some_and(|w| crate::shell::is_shell_program(&w.value))
+                    && w.get(1).is_some_and(|w| w.value == "-c") =>
+            {
+                let Some(script) = w.get(2) else { continue };
+                crate::shell::parse(&script.value, crate::shell::Origin::File { offset: 0 })
+                    .commands
+                    .iter()
+                    .flat_map(|c| &c.args)
+                    .map(|a| (a.value.clone(), script.span))
+                    .collect()
+            }
+            Args::Exec(w) => w.iter().map(|w| (w.value.to_string(), w.span)).collect(),
+            Args::Text(_) => f.input.scripts[i]
+                .iter()
+                .flat_map(|s| &s.commands)
+                .flat_map(|c| &c.args)
+                .map(|w| (w.value.clone(), w.span))
+                .collect(),
+            _ => continue,
+        };
+        if let Some((v, span)) = words.into_iter().find(|(v, _)| v.ends_with(".jar")) {
+            jar = Some((i, v, span));
+            break;
+        }
+    }
+    let Some((at, written, span)) = jar else {
+        return Err(format!(
+            "artifact unknown: no ENTRYPOINT or CMD names the jar, and the build may make more \
+             than one ({out_dir}/*.jar)"
+        ));
+    };
+    let Some(dir) = f.cwd[at].as_deref() else {
+        return Err("the jar's directory is not known".to_string());
+    };
+    let path = join(dir, &written);
+    let mut plan = Plan::new(
+        Ecosystem::Java,
+        build,
+        Layout::Artifacts {
+            source_dirs: source_dirs(f),
+        },
+    );
+    if is_under(&path, &out_dir) {
+        let fixed = "/app/app.jar".to_string();
+        plan.copies.push(ArtifactCopy {
+            from: path.clone(),
+            to: fixed.clone(),
+        });
+        // Rewrite the jar path in the entry command.
+        let inst = f.inst(at);
+        let text = &f.input.source[inst.span.start..inst.span.end];
+        let rel = span.start - inst.span.start..span.end - inst.span.start;
+        let old = &text[rel.clone()];
+        let new = if old.starts_with('"') {
+            format!("\"{fixed}\"")
+        } else {
+            fixed.clone()
+        };
+        let mut rewritten = text.to_string();
+        rewritten.replace_range(rel, &new);
+        plan.rewrites.push((at, rewritten));
+        plan.note(
+            DecisionKind::Artifact,
+            format!(
+                "the jar {path} (the {} names it), copied to {fixed}; the {} now names {fixed}",
+                inst.keyword, inst.keyword
+            ),
+        );
+    } else {
+        let jars = vec![join(&out_dir, "*.jar")];
+        let moved = follow(f, jars, s.run, s.pos);
+        if !moved.contains(&path) {
+            return Err(format!(
+                "artifact unknown: the {} runs {path}, and the build's jars ({out_dir}/*.jar) are \
+                 not seen to reach it",
+                f.inst(at).keyword
+            ));
+        }
+        plan.copies.push(ArtifactCopy {
+            from: path.clone(),
+            to: path.clone(),
+        });
+        plan.note(
+            DecisionKind::Artifact,
+            format!("the jar {path}, which the build copies there from {out_dir}"),
+        );
+    }
+    let words: Vec<&str> = f.base.tag.split('-').collect();
+    let suffix = if f.base.is_alpine() {
+        "-alpine"
+    } else if words.contains(&"jammy") {
+        "-jammy"
+    } else if words.contains(&"focal") {
+        "-focal"
+    } else if words.contains(&"noble") {
+        "-noble"
+    } else {
+        ""
+    };
+    let image = format!("eclipse-temurin:{major}-jre{suffix}");
+    let vendor = match f.base.family.as_str() {
+        "eclipse-temurin" => String::new(),
+        "maven" | "gradle" if f.base.tag.contains("temurin") => String::new(),
+        _ => format!(" (the builder's JDK comes from `{}`)", f.base.written),
+    };
+    let distro = if f.base.is_alpine() {
+        Distro::Alpine
+    } else {
+        Distro::Ubuntu
+    };
+    let mut r = Runtime::system(
+        image,
+        distro,
+        format!("a Java {major} runtime (JRE), the builder's Java release{vendor}"),
+    );
+    r.programs = vec!["java".into(), "keytool".into()];
+    r.users = vec!["ubuntu"];
+    plan.candidates.push(r);
+    Ok(plan)
+}
+
+fn dotnet(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Plan, String> {
+    let s = steps.last().ok_or("no dotnet build")?;
+    let line = f.inst(s.run).start_line;
+    if !step_what(s).ends_with("publish") {
+        return Err(format!(
+            "artifact unknown: `dotnet build` (line {line}) is not a publish: its output is not \
+             made to be copied"
+        ));
+    }
+    let Some(out) = option_path(f, s.run, s.cmd.cmd, &["-o", "--output"]) else {
+        return Err(format!(
+            "artifact unknown: `dotnet publish` without -o (line {line}) writes under bin/, \
+             whose path depends on the project"
+        ));
+    };
+    let Some(cwd) = s.cmd.cwd.as_deref() else {
+        return Err("dotnet publish runs in an unknown directory".to_string());
+    };
+    let dir = join(cwd, &out);
+    if f.base.family != "mcr.microsoft.com/dotnet/sdk" {
+        return Err(format!(
+            "the builder `{}` is not mcr.microsoft.com/dotnet/sdk: the runtime's .NET version is \
+             not known",
+            f.base.written
+        ));
+    }
+    let tag = f.base.tag.as_str();
+    let (version, suffix) = match tag.split_once('-') {
+        Some((v, s)) => (v, format!("-{s}")),
+        None => (tag, String::new()),
+    };
+    let version = if version.starts_with(|c: char| c.is_ascii_digit()) {
+        version.split('.').take(2).collect::<Vec<_>>().join(".")
+    } else {
+        version.to_string()
+    };
+    let mut plan = Plan::new(
+        Ecosystem::Dotnet,
+        s.run,
+        Layout::Artifacts {
+            source_dirs: source_dirs(f),
+        },
+    );
+    plan.copies.push(ArtifactCopy {
+        from: dir.clone(),
+        to: dir.clone(),
+    });
+    plan.note(
+        DecisionKind::Artifact,
+        format!("the publish directory {dir} (`dotnet publish -o`)"),
+    );
+    let (kind, why) = aspnet_or_runtime(f, options);
+    let image = format!("mcr.microsoft.com/dotnet/{kind}:{version}{suffix}");
+    let distro = if suffix.contains("alpine") {
+        Distro::Alpine
+    } else if ["jammy", "noble", "focal"]
+        .iter()
+        .any(|u| suffix.contains(u))
+    {
+        Distro::Ubuntu
+    } else {
+        Distro::Debian
+    };
+    let mut r = Runtime::system(
+        image,
+        distro,
+        format!("the {kind} image of the SDK's .NET {version} (from the SDK tag `{tag}`): {why}"),
+    );
+    r.programs = vec!["dotnet".into()];
+    r.users = vec!["app"];
+    plan.candidates.push(r);
+    Ok(plan)
+}
+
+/// ASP.NET Core or the plain .NET runtime, and why.
+fn aspnet_or_runtime(f: &Facts<'_>, options: &Options<'_>) -> (&'static str, String) {
+    if let Some(dir) = options.context
+        && let Ok(entries) = std::fs::read_dir(dir)
+    {
+        let mut sdks = Vec::new();
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension()
+                .is_some_and(|x| x == "csproj" || x == "fsproj")
+                && let Ok(text) = std::fs::read_to_string(&p)
+            {
+                sdks.push(text.contains("Microsoft.NET.Sdk.Web"));
+            }
+        }
+        if sdks.len() == 1 {
+            return if sdks[0] {
+                (
+                    "aspnet",
+                    "the project uses Microsoft.NET.Sdk.Web".to_string(),
+                )
+            } else {
+                (
+                    "runtime",
+                    "the project is not a web project (Microsoft.NET.Sdk)".to_string(),
+                )
+            };
+        }
+    }
+    let web = f.insts.iter().any(|&i| {
+        let inst = f.inst(i);
+        inst.keyword == Keyword::Expose
+            || (inst.keyword == Keyword::Env
+                && (inst.original.contains("ASPNETCORE_") || inst.original.contains("URLS")))
+    });
+    if web {
+        (
+            "aspnet",
+            "the image serves HTTP (EXPOSE or ASPNETCORE_ settings)".to_string(),
+        )
+    } else {
+        (
+            "aspnet",
+            "whether the program is a web app is not known: aspnet also runs console apps"
+                .to_string(),
+        )
+    }
+}
+
+fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
+    let build = steps.last().map(|s| s.run).ok_or("no C build")?;
+    let entry = entry(f);
+    let mut outputs = Vec::new();
+    for s in steps {
+        if s.cmd.cmd.has_flag('o', "")
+            && !matches!(
+                s.cmd.cmd.basename(),
+                Some("make" | "gmake" | "ninja" | "cmake")
+            )
+        {
+            conditional(f, s)?;
+            match (
+                option_path(f, s.run, s.cmd.cmd, &["-o"]),
+                s.cmd.cwd.as_deref(),
+            ) {
+                (Some(o), Some(cwd)) => outputs.push((join(cwd, &o), s.run, s.pos)),
+                (Some(o), None) if o.starts_with('/') => {
+                    outputs.push((join("/", &o), s.run, s.pos))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut locations = Vec::new();
+    for (o, run, pos) in &outputs {
+        for l in follow(f, vec![o.clone()], *run, *pos) {
+            if !locations.contains(&l) {
+                locations.push(l);
+            }
+        }
+    }
+    let mut plan = Plan::new(
+        Ecosystem::C,
+        build,
+        Layout::Artifacts {
+            source_dirs: source_dirs(f),
+        },
+    );
+    let entry_path = entry.as_ref().and_then(|e| e.path.clone());
+    let chosen = match entry_path {
+        Some(p) if locations.contains(&p) => vec![p],
+        Some(p)
+            if entry
+                .as_ref()
+                .is_some_and(|e| !crate::shell::is_shell_program(&e.program)) =>
+        {
+            plan.note(
+                DecisionKind::Assumed,
+                format!(
+                    "the build installs the program at {p}, which the {} runs, and it needs no \
+                     other file the build installed",
+                    f.inst(entry.as_ref().expect("some").index).keyword
+                ),
+            );
+            vec![p]
+        }
+        _ => {
+            let chosen = pick(locations, entry.as_ref());
+            if chosen.is_empty() {
+                return Err(
+                    "artifact unknown: the build names no output (-o) and ENTRYPOINT/CMD names no \
+                     program path"
+                        .to_string(),
+                );
+            }
+            chosen
+        }
+    };
+    for l in &chosen {
+        plan.copies.push(ArtifactCopy {
+            from: l.clone(),
+            to: l.clone(),
+        });
+    }
+    plan.note(
+        DecisionKind::Artifact,
+        format!("the program {}", list(&chosen)),
+    );
+    let mut notes = Vec::new();
+    let mut r = images::glibc_slim(&f.base, &mut notes)?;
+    r.why = format!("the program links the C library: {}", r.why);
+    plan.candidates.push(r);
+    plan.native = true;
+    for n in notes {
+        plan.note(DecisionKind::Assumed, n);
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("/src/target/*.jar", "/src/target/app-1.0.jar"));
+        assert!(!glob_match("/src/target/*.jar", "/src/target/x/app.jar"));
+        assert!(glob_match("/a", "/a"));
+    }
+}

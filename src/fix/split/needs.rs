@@ -1,0 +1,1600 @@
+//! What the runtime stage needs and where each instruction goes: which
+//! instructions are kept, which `RUN`s are repeated (packages, users, file
+//! set-up), which packages stay behind, which users and programs the
+//! runtime must have, and which runtime base fits.
+
+use super::analyze::{Cmd, Facts, Kind, command_text, is_under, join};
+use super::ecosystems::{self, ArtifactCopy, Layout, Plan};
+use super::images::Runtime;
+use super::tables::{self, DevPackage, Distro};
+use super::{Decision, DecisionKind, Declined};
+use crate::shell::packages::{self, Manager, PackageKind};
+use crate::shell::{Command, basename};
+use crate::syntax::{Args, Keyword};
+use std::collections::BTreeSet;
+
+/// One piece of the runtime stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// An instruction of the original, with the comments before it.
+    Chunk(usize),
+    /// New text (one instruction).
+    Text(String),
+}
+
+/// Where everything goes.
+pub(crate) struct Placed {
+    /// The runtime base chosen.
+    pub runtime: Runtime,
+    /// Instructions after the build that belong in the builder.
+    pub builder_extra: Vec<usize>,
+    /// The runtime stage's instructions after its `FROM`.
+    pub items: Vec<Item>,
+    /// What was decided.
+    pub decisions: Vec<Decision>,
+}
+
+/// A package install as the runtime should repeat it.
+#[derive(Clone, Debug)]
+struct InstallReplay {
+    manager: Manager,
+    /// The install command with the runtime packages only.
+    text: String,
+    /// Whether it kept every package of the original command.
+    whole: bool,
+    /// The runtime packages.
+    packages: Vec<String>,
+}
+
+/// What a `RUN` before the build gives the runtime stage.
+#[derive(Clone, Debug, Default)]
+struct Replay {
+    installs: Vec<InstallReplay>,
+    updates: Vec<(Manager, String)>,
+    cleanups: Vec<String>,
+    /// User and group commands, with the names they create or change.
+    users: Vec<(String, Vec<String>)>,
+    /// Set-up commands that the runtime repeats.
+    setup: Vec<String>,
+    /// Global tool installs (`npm install -g pm2`), with their packages.
+    globals: Vec<(String, Vec<String>)>,
+    /// Whether every command of the `RUN` is one of the above and kept.
+    whole: bool,
+}
+
+/// What happens to a `RUN` after the build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum After {
+    Runtime,
+    Builder,
+}
+
+/// Place every instruction and choose the runtime base.
+pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> {
+    let b = plan.build;
+    let builder_distro = f.base.distro();
+    let mut decisions = Vec::new();
+    let mut reasons = Vec::new();
+
+    // Packages removed later in the stage (apt-get purge, apk del).
+    let removed = removed_packages(f);
+
+    // What each RUN up to the build gives the runtime.
+    let mut replays: Vec<(usize, Replay)> = Vec::new();
+    let mut dropped_packages: Vec<String> = Vec::new();
+    let mut helpers: Vec<(String, usize)> = Vec::new();
+    let mut unknown_dev: Vec<String> = Vec::new();
+    // The programs the build runs, to tell a build helper package from a
+    // package the program needs.
+    let ran: BTreeSet<&str> = f
+        .runs
+        .iter()
+        .filter(|r| r.index <= b)
+        .flat_map(|r| &r.cmds)
+        .filter_map(|c| c.cmd.basename())
+        .collect();
+    for r in f.runs.iter().filter(|r| r.index <= b) {
+        let mut rp = Replay {
+            whole: !r.opaque && !r.cmds.is_empty(),
+            ..Replay::default()
+        };
+        for c in &r.cmds {
+            match &c.kind {
+                Kind::Install(m) => {
+                    let Some(install) = packages::install(c.cmd) else {
+                        continue;
+                    };
+                    let virtual_name = c.cmd.option_str(&["-t", "--virtual"]);
+                    let mut kept = Vec::new();
+                    let mut whole = true;
+                    let mut map: Vec<(String, Option<String>)> = Vec::new();
+                    let toolchain_here = install.packages.iter().any(|p| {
+                        crate::shell::builds::is_toolchain_package(tables::bare_name(p.name))
+                    });
+                    for p in &install.packages {
+                        if p.kind != PackageKind::Registry {
+                            whole = false;
+                            continue;
+                        }
+                        if !p.word.literal {
+                            reasons.push(format!(
+                                "cannot tell which packages `{}` installs (line {})",
+                                p.word.raw,
+                                f.inst(r.index).start_line
+                            ));
+                            continue;
+                        }
+                        let name = tables::bare_name(p.name);
+                        let gone = removed.iter().any(|x| x == name)
+                            || virtual_name.is_some_and(|v| removed.iter().any(|x| x == v));
+                        if gone {
+                            dropped_packages.push(format!("{name} (removed in the build)"));
+                            map.push((p.word.raw.clone(), None));
+                            whole = false;
+                        } else if tables::is_dev(name) {
+                            whole = false;
+                            let distro = builder_distro.unwrap_or(Distro::Debian);
+                            match tables::dev_package(name, distro) {
+                                DevPackage::Headers => {
+                                    dropped_packages.push(name.to_string());
+                                    map.push((p.word.raw.clone(), None));
+                                }
+                                DevPackage::Library(lib) => {
+                                    decisions.push(Decision {
+                                        kind: DecisionKind::Added,
+                                        text: format!(
+                                            "{lib}, the runtime library of {name} (line {})",
+                                            f.inst(r.index).start_line
+                                        ),
+                                    });
+                                    dropped_packages.push(name.to_string());
+                                    kept.push(lib.to_string());
+                                    map.push((p.word.raw.clone(), Some(lib.to_string())));
+                                }
+                                DevPackage::Unknown if plan.native => {
+                                    unknown_dev.push(name.to_string());
+                                }
+                                DevPackage::Unknown => {
+                                    dropped_packages.push(name.to_string());
+                                    map.push((p.word.raw.clone(), None));
+                                }
+                            }
+                        } else if crate::shell::builds::is_toolchain_package(name) {
+                            dropped_packages.push(name.to_string());
+                            map.push((p.word.raw.clone(), None));
+                            whole = false;
+                        } else if serves_build(name, &ran, toolchain_here, plan) {
+                            helpers.push((name.to_string(), r.index));
+                            map.push((p.word.raw.clone(), None));
+                            whole = false;
+                        } else {
+                            kept.push(p.word.raw.clone());
+                            map.push((p.word.raw.clone(), Some(p.word.raw.clone())));
+                        }
+                    }
+                    if !whole {
+                        rp.whole = false;
+                    }
+                    if !kept.is_empty() {
+                        rp.installs.push(InstallReplay {
+                            manager: *m,
+                            text: install_text(c.cmd, &install, &map),
+                            whole,
+                            packages: kept,
+                        });
+                    }
+                }
+                Kind::Update => {
+                    if let Some(m) = packages::is_update(c.cmd) {
+                        rp.updates.push((m, command_text(c.cmd)));
+                    }
+                }
+                Kind::Cleanup => rp.cleanups.push(command_text(c.cmd)),
+                Kind::User => rp.users.push((command_text(c.cmd), user_names(c.cmd))),
+                Kind::Setup => {
+                    if setup_replays(c, f, plan, r.index) {
+                        rp.setup.push(command_text(c.cmd));
+                    } else {
+                        rp.whole = false;
+                    }
+                }
+                Kind::LangInstall if is_global_tool(c.cmd) => {
+                    let names = packages::install(c.cmd)
+                        .map(|i| i.packages.iter().map(|p| p.name.to_string()).collect())
+                        .unwrap_or_default();
+                    rp.globals.push((command_text(c.cmd), names));
+                    rp.whole = false;
+                }
+                _ => rp.whole = false,
+            }
+        }
+        if rp.installs.iter().any(|i| !i.whole) {
+            rp.whole = false;
+        }
+        // Set-up commands repeat only from a RUN that does nothing else: in
+        // a RUN that builds, they serve the build.
+        let pure = r.cmds.iter().all(|c| {
+            matches!(
+                c.kind,
+                Kind::Install(_)
+                    | Kind::Update
+                    | Kind::Cleanup
+                    | Kind::User
+                    | Kind::Setup
+                    | Kind::Remove
+            )
+        });
+        if !pure {
+            rp.setup.clear();
+        }
+        replays.push((r.index, rp));
+    }
+    if !unknown_dev.is_empty() {
+        unknown_dev.dedup();
+        reasons.push(format!(
+            "the program may need the runtime library of {}, and Slipway's table does not know \
+             which package that is",
+            quoted(&unknown_dev)
+        ));
+    }
+
+    // RUNs after the build.
+    let mut after: Vec<(usize, After)> = Vec::new();
+    for r in f.runs.iter().filter(|r| r.index > b) {
+        let line = f.inst(r.index).start_line;
+        if r.opaque {
+            reasons.push(format!(
+                "the RUN at line {line}, after the build, cannot be read as shell"
+            ));
+            continue;
+        }
+        let kinds: Vec<&Kind> = r.cmds.iter().map(|c| &c.kind).collect();
+        let artifact_only = matches!(plan.layout, Layout::Artifacts { .. })
+            && r.cmds.iter().all(|c| {
+                matches!(c.kind, Kind::Setup) && touches_only_artifacts(c, plan)
+                    || matches!(c.kind, Kind::Cd)
+            });
+        let runtime_kinds = kinds.iter().all(|k| {
+            matches!(
+                k,
+                Kind::Install(_)
+                    | Kind::Update
+                    | Kind::Cleanup
+                    | Kind::User
+                    | Kind::Setup
+                    | Kind::Remove
+            )
+        });
+        let builder_kinds = r.cmds.iter().all(|c| is_post_build(c));
+        let toolchain = r.cmds.iter().any(|c| {
+            super::analyze::is_toolchain_command(c.cmd)
+                || matches!(c.kind, Kind::Build(_) | Kind::Deps(_))
+        });
+        let choice = if artifact_only {
+            After::Builder
+        } else if runtime_kinds {
+            After::Runtime
+        } else if builder_kinds && !matches!(plan.layout, Layout::Context) {
+            After::Builder
+        } else if matches!(plan.layout, Layout::Context) && !toolchain {
+            After::Runtime
+        } else if let Layout::BuilderDir(w) = &plan.layout {
+            decisions.push(Decision {
+                kind: DecisionKind::Kept,
+                text: format!(
+                    "the RUN at line {line} runs in the builder after the build: its changes to \
+                     {w} are copied"
+                ),
+            });
+            After::Builder
+        } else {
+            let what = r
+                .cmds
+                .iter()
+                .find(|c| !matches!(c.kind, Kind::Setup | Kind::Cd))
+                .map(|c| command_text(c.cmd))
+                .unwrap_or_default();
+            reasons.push(format!(
+                "the RUN at line {line}, after the build, does something the rewrite cannot place \
+                 (`{what}`)"
+            ));
+            continue;
+        };
+        if choice == After::Builder {
+            for c in &r.cmds {
+                if let Kind::Move = c.kind {
+                    // The artifact locations already account for moves.
+                }
+            }
+        }
+        after.push((r.index, choice));
+    }
+    if !reasons.is_empty() {
+        return Err(Declined { reasons });
+    }
+
+    // Try each runtime base in turn.
+    let mut rejected: Vec<(String, Vec<String>)> = Vec::new();
+    let candidates = plan.candidates.clone();
+    for rt in candidates {
+        match fit(f, plan, &rt, &replays, &after, &helpers) {
+            Ok(mut fitted) => {
+                for (image, why) in &rejected {
+                    decisions.push(Decision {
+                        kind: DecisionKind::Runtime,
+                        text: format!("not {image}: {}", why.join("; ")),
+                    });
+                }
+                decisions.push(Decision {
+                    kind: DecisionKind::Runtime,
+                    text: format!("{}: {}", rt.image, rt.why),
+                });
+                if !dropped_packages.is_empty() {
+                    let mut d = dropped_packages.clone();
+                    d.dedup();
+                    decisions.push(Decision {
+                        kind: DecisionKind::Dropped,
+                        text: format!("build packages stay in the builder: {}", d.join(", ")),
+                    });
+                }
+                decisions.append(&mut fitted.decisions);
+                plan.copies.append(&mut fitted.extra_copies);
+                return Ok(Placed {
+                    runtime: rt,
+                    builder_extra: after
+                        .iter()
+                        .filter(|(_, a)| *a == After::Builder)
+                        .map(|(i, _)| *i)
+                        .collect(),
+                    items: fitted.items,
+                    decisions,
+                });
+            }
+            Err(why) => rejected.push((rt.image.clone(), why)),
+        }
+    }
+    let (_, why) = rejected.pop().unwrap_or_default();
+    Err(Declined { reasons: why })
+}
+
+/// The runtime stage on one candidate base, or why it does not fit.
+struct Fitted {
+    items: Vec<Item>,
+    decisions: Vec<Decision>,
+    extra_copies: Vec<ArtifactCopy>,
+}
+
+fn fit(
+    f: &Facts<'_>,
+    plan: &Plan,
+    rt: &Runtime,
+    replays: &[(usize, Replay)],
+    after: &[(usize, After)],
+    helpers: &[(String, usize)],
+) -> Result<Fitted, Vec<String>> {
+    let b = plan.build;
+    let mut why = Vec::new();
+    let mut decisions = Vec::new();
+    let mut extra_copies: Vec<ArtifactCopy> = Vec::new();
+    let mut extra_packages: Vec<String> = rt.install.iter().map(|s| s.to_string()).collect();
+    let mut shell_needs: Vec<String> = Vec::new();
+    let runtime_after = |i: usize| after.iter().any(|&(j, a)| j == i && a == After::Runtime);
+
+    // Which instructions before the build the runtime keeps.
+    let mut keep = BTreeSet::new();
+    for &i in &f.insts {
+        let inst = f.inst(i);
+        let line = inst.start_line;
+        let kept = match inst.keyword {
+            Keyword::Env
+            | Keyword::Label
+            | Keyword::Expose
+            | Keyword::Volume
+            | Keyword::Stopsignal
+            | Keyword::Healthcheck
+            | Keyword::Entrypoint
+            | Keyword::Cmd
+            | Keyword::User
+            | Keyword::Workdir
+            | Keyword::Maintainer => true,
+            Keyword::Arg => i > b,
+            Keyword::Shell => rt.shell,
+            Keyword::Copy | Keyword::Add => i > b || keeps_copy(f, plan, i),
+            Keyword::Run => i > b && runtime_after(i),
+            _ => false,
+        };
+        if kept {
+            keep.insert(i);
+        }
+        if kept && inst.keyword == Keyword::Run {
+            shell_needs.push(format!(
+                "the RUN at line {line} repeats in the runtime stage"
+            ));
+        }
+    }
+
+    // The application's files: copied from the context again, or else
+    // from the builder when it made them (`git clone ... /src`).
+    if matches!(plan.layout, Layout::Context) {
+        let at = ecosystems::entry(f)
+            .map(|e| e.index)
+            .or_else(|| f.insts.last().copied())
+            .unwrap_or(f.from);
+        if let Some(d) = f.cwd[at].clone().filter(|d| d != "/") {
+            let into = keep.iter().any(|&i| {
+                matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add)
+                    && copy_dest(f, i)
+                        .is_some_and(|(_, dest)| is_under(&dest, &d) || is_under(&d, &dest))
+            });
+            if !into && !plan.provides(&d) {
+                if builder_made(f, plan, &keep, &d) {
+                    extra_copies.push(ArtifactCopy {
+                        from: d.clone(),
+                        to: d.clone(),
+                    });
+                    decisions.push(Decision {
+                        kind: DecisionKind::Artifact,
+                        text: format!(
+                            "the application's directory {d}, which the builder makes (no COPY \
+                             brings it from the build context)"
+                        ),
+                    });
+                } else {
+                    why.push(format!(
+                        "the application's files in {d} come neither from the build context nor \
+                         from a step the rewrite can follow"
+                    ));
+                }
+            }
+        }
+    }
+
+    // Users the runtime needs.
+    let mut wanted_users: Vec<(String, usize)> = Vec::new();
+    for &i in keep.iter() {
+        let inst = f.inst(i);
+        match inst.keyword {
+            Keyword::User => {
+                if let Args::Text(w) = &inst.args {
+                    let Some(v) = f.expand(&w.value, i) else {
+                        why.push(format!(
+                            "USER (line {}) names a build argument without a value",
+                            inst.start_line
+                        ));
+                        continue;
+                    };
+                    for part in v.split(':') {
+                        wanted_users.push((part.to_string(), i));
+                    }
+                }
+            }
+            Keyword::Copy | Keyword::Add => {
+                if let Some(flag) = inst.flag("chown").and_then(|f| f.value.clone()) {
+                    for part in flag.split(':') {
+                        wanted_users.push((part.to_string(), i));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut replay_users: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (name, at) in &wanted_users {
+        if name.is_empty() || rt.has_user(name) {
+            continue;
+        }
+        let created = replays.iter().flat_map(|(run, rp)| {
+            rp.users
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, names))| names.iter().any(|n| n == name))
+                .map(move |(k, _)| (*run, k))
+        });
+        let mut found = false;
+        for key in created {
+            replay_users.insert(key);
+            found = true;
+        }
+        if !found && after_creates(f, after, name) {
+            found = true;
+        }
+        if !found {
+            why.push(format!(
+                "{} (line {}) names the user or group `{name}`, which {} may not have",
+                f.inst(*at).keyword,
+                f.inst(*at).start_line,
+                rt.image
+            ));
+        }
+    }
+    // A group made by the user commands that make the user: repeat them
+    // all for a run that makes one.
+    for (run, rp) in replays {
+        if replay_users.iter().any(|(r, _)| r == run) {
+            for k in 0..rp.users.len() {
+                replay_users.insert((*run, k));
+            }
+        }
+    }
+    if !replay_users.is_empty() {
+        shell_needs.push("the user is created with a command".to_string());
+        let debian_adduser = rt.distro.is_some_and(|d| d != Distro::Alpine)
+            && replays.iter().any(|(run, rp)| {
+                rp.users.iter().enumerate().any(|(k, (text, _))| {
+                    replay_users.contains(&(*run, k)) && text.starts_with("adduser")
+                        || replay_users.contains(&(*run, k)) && text.starts_with("addgroup")
+                })
+            });
+        if debian_adduser {
+            extra_packages.push("adduser".to_string());
+            decisions.push(Decision {
+                kind: DecisionKind::Added,
+                text: "the package adduser: the user is created with adduser, which a slim \
+                       image may lack"
+                    .to_string(),
+            });
+        }
+    }
+
+    // Programs the runtime commands run.
+    let mut programs: Vec<(String, usize)> = Vec::new();
+    let entrypoint = ecosystems::last_of(f, Keyword::Entrypoint);
+    let cmd = ecosystems::last_of(f, Keyword::Cmd);
+    let health = ecosystems::last_of(f, Keyword::Healthcheck);
+    let mut runtime_cmds = Vec::new();
+    if let Some(e) = entrypoint {
+        runtime_cmds.push(e);
+    }
+    if let Some(c) = cmd
+        && (entrypoint.is_none() || !f.inst(entrypoint.expect("some")).is_exec_form())
+    {
+        runtime_cmds.push(c);
+    }
+    if let Some(h) = health {
+        runtime_cmds.push(h);
+    }
+    for &i in &runtime_cmds {
+        let inst = f.inst(i);
+        let line = inst.start_line;
+        let args = match &inst.args {
+            Args::Healthcheck { command, .. } => command.as_ref(),
+            a => a,
+        };
+        match args {
+            Args::Exec(words) => {
+                let Some(first) = words.first() else { continue };
+                if crate::shell::is_shell_program(&first.value) {
+                    shell_needs.push(format!("{} (line {line}) runs a shell", inst.keyword));
+                    if let Some(script) = words
+                        .iter()
+                        .position(|w| w.value == "-c")
+                        .and_then(|p| words.get(p + 1))
+                    {
+                        let s = crate::shell::parse(
+                            &script.value,
+                            crate::shell::Origin::File { offset: 0 },
+                        );
+                        programs.extend(script_programs(&s).into_iter().map(|p| (p, i)));
+                    }
+                    let first = first.value.to_string();
+                    programs.push((first, i));
+                } else {
+                    programs.push((first.value.to_string(), i));
+                }
+            }
+            Args::Text(t) => {
+                if inst.keyword == Keyword::Healthcheck
+                    && f.inst(i).original.trim_end().ends_with("NONE")
+                {
+                    continue;
+                }
+                shell_needs.push(format!(
+                    "{} (line {line}) is in shell form",
+                    if inst.keyword == Keyword::Healthcheck {
+                        "HEALTHCHECK CMD"
+                    } else {
+                        inst.keyword.as_str()
+                    }
+                ));
+                let s = crate::shell::parse(&t.value, crate::shell::Origin::File { offset: 0 });
+                programs.extend(script_programs(&s).into_iter().map(|p| (p, i)));
+            }
+            _ => {}
+        }
+    }
+    let distro = rt.distro;
+    let mut globals_needed: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut restored_helpers: Vec<String> = Vec::new();
+    let path_dirs: Vec<String> = [
+        "/usr/local/sbin",
+        "/usr/local/bin",
+        "/usr/sbin",
+        "/usr/bin",
+        "/sbin",
+        "/bin",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(plan.path_dirs.iter().cloned())
+    .chain(env_path_dirs(f))
+    .collect();
+    let mut seen = BTreeSet::new();
+    for (p, at) in &programs {
+        if !seen.insert(p.clone()) {
+            continue;
+        }
+        let inst = f.inst(*at);
+        let line = inst.start_line;
+        let kw = if inst.keyword == Keyword::Healthcheck {
+            "HEALTHCHECK".to_string()
+        } else {
+            inst.keyword.to_string()
+        };
+        if p.contains('/') {
+            let Some(path) = f.cwd[*at].as_deref().map(|d| join(d, p)) else {
+                why.push(format!(
+                    "{kw} (line {line}) runs `{p}` from an unknown directory"
+                ));
+                continue;
+            };
+            if p.ends_with(".sh") {
+                shell_needs.push(format!("{kw} (line {line}) runs the script {p}"));
+            }
+            if plan.provides(&path) || kept_copy_provides(f, plan, &keep, &path) {
+                continue;
+            }
+            if path_dirs
+                .iter()
+                .any(|d| d == super::analyze::dirname(&path))
+                && rt.has_program(basename(&path))
+            {
+                continue;
+            }
+            if builder_made(f, plan, &keep, &path) {
+                extra_copies.push(ArtifactCopy {
+                    from: path.clone(),
+                    to: path.clone(),
+                });
+                decisions.push(Decision {
+                    kind: DecisionKind::Added,
+                    text: format!(
+                        "a copy of {path} from the builder, which the {kw} (line {line}) runs"
+                    ),
+                });
+                continue;
+            }
+            why.push(format!(
+                "{kw} (line {line}) runs {path}, which the runtime stage would not have"
+            ));
+            continue;
+        }
+        if rt.has_program(p) || is_builtin(p) {
+            continue;
+        }
+        let on_path = plan.copies.iter().any(|c| {
+            basename(&c.to) == p
+                && path_dirs
+                    .iter()
+                    .any(|d| d == super::analyze::dirname(&c.to))
+        });
+        if on_path {
+            continue;
+        }
+        let kept_pkg = replays
+            .iter()
+            .flat_map(|(_, rp)| &rp.installs)
+            .flat_map(|i| &i.packages)
+            .any(|k| tables::bare_name(k) == p);
+        if kept_pkg {
+            continue;
+        }
+        if let Some((name, _)) = helpers.iter().find(|(n, _)| n == p) {
+            if distro.is_some() {
+                restored_helpers.push(name.clone());
+                decisions.push(Decision {
+                    kind: DecisionKind::Kept,
+                    text: format!("the package {name}: the {kw} (line {line}) runs `{p}`"),
+                });
+                continue;
+            }
+            why.push(format!(
+                "{kw} (line {line}) runs `{p}`, and {} has no package manager",
+                rt.image
+            ));
+            continue;
+        }
+        let global = replays.iter().find_map(|(run, rp)| {
+            rp.globals
+                .iter()
+                .position(|(_, names)| names.iter().any(|n| n == p))
+                .map(|k| (*run, k))
+        });
+        if let Some(key) = global {
+            globals_needed.insert(key);
+            shell_needs.push(format!("the global install of `{p}` repeats"));
+            continue;
+        }
+        if plan.console_scripts {
+            decisions.push(Decision {
+                kind: DecisionKind::Assumed,
+                text: format!(
+                    "`{p}`, which the {kw} (line {line}) runs, is a console script the \
+                     requirements install into the virtualenv"
+                ),
+            });
+            continue;
+        }
+        match distro.and_then(|d| tables::program_package(p, d)) {
+            Some("") => continue,
+            Some(pkg) => {
+                extra_packages.push(pkg.to_string());
+                decisions.push(Decision {
+                    kind: DecisionKind::Added,
+                    text: format!(
+                        "the package {pkg}: the {kw} (line {line}) runs `{p}`, which {} lacks",
+                        rt.image
+                    ),
+                });
+            }
+            None => why.push(format!(
+                "{kw} (line {line}) runs `{p}`, which {} may not have",
+                rt.image
+            )),
+        }
+    }
+
+    // Packages the runtime installs.
+    let mut install_managers: Vec<Manager> = Vec::new();
+    for (_, rp) in replays {
+        for i in &rp.installs {
+            install_managers.push(i.manager);
+        }
+    }
+    for &(i, a) in after {
+        if a == After::Runtime
+            && let Some(r) = f.run(i)
+        {
+            for c in &r.cmds {
+                if let Kind::Install(m) = c.kind {
+                    install_managers.push(m);
+                }
+            }
+        }
+    }
+    let runtime_packages: Vec<String> = replays
+        .iter()
+        .flat_map(|(_, rp)| rp.installs.iter().flat_map(|i| i.packages.clone()))
+        .collect();
+    if !runtime_packages.is_empty() || !restored_helpers.is_empty() {
+        let missing: Vec<&String> = runtime_packages
+            .iter()
+            .chain(&restored_helpers)
+            .filter(|p| !rt.has_packages.contains(&tables::bare_name(p)))
+            .collect();
+        if !missing.is_empty() && rt.distro.is_none() {
+            why.push(format!(
+                "the program needs the packages {}, and {} has no package manager",
+                quoted(&missing.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                rt.image
+            ));
+        }
+    }
+    for m in &install_managers {
+        if !manager_fits(*m, rt.distro) {
+            if rt.distro.is_none()
+                && runtime_packages
+                    .iter()
+                    .all(|p| rt.has_packages.contains(&tables::bare_name(p)))
+            {
+                continue;
+            }
+            why.push(format!(
+                "packages are installed with {}, which {} does not have",
+                m.as_str(),
+                rt.image
+            ));
+            break;
+        }
+    }
+    let has_replays = replays.iter().any(|(_, rp)| {
+        !rp.setup.is_empty()
+            || rp.installs.iter().any(|i| {
+                i.packages
+                    .iter()
+                    .any(|p| !rt.has_packages.contains(&tables::bare_name(p)))
+            })
+    });
+    if has_replays {
+        shell_needs.push("packages or files are set up with commands".to_string());
+    }
+    if !extra_packages.is_empty() || !restored_helpers.is_empty() {
+        if rt.distro.is_none() {
+            if !restored_helpers.is_empty() {
+                why.push(format!("{} has no package manager", rt.image));
+            }
+        } else {
+            shell_needs.push("packages are installed".to_string());
+        }
+    }
+    if !rt.shell && !shell_needs.is_empty() {
+        shell_needs.dedup();
+        why.push(format!("a shell is needed: {}", shell_needs.join("; ")));
+    }
+    if let Some(sh) = f
+        .insts
+        .iter()
+        .find(|&&i| f.inst(i).keyword == Keyword::Shell)
+        && rt.shell
+        && let Args::Exec(words) = &f.inst(*sh).args
+        && let Some(first) = words.first()
+        && !rt.has_program(basename(&first.value))
+    {
+        why.push(format!(
+            "SHELL (line {}) runs {}, which {} may not have",
+            f.inst(*sh).start_line,
+            first.value,
+            rt.image
+        ));
+    }
+    if !why.is_empty() {
+        return Err(why);
+    }
+
+    // The items, in order.
+    let mut items: Vec<Item> = Vec::new();
+    let default_dir = f.base.default_workdir().unwrap_or("/");
+    let first_workdir = f
+        .insts
+        .iter()
+        .find(|&&i| f.inst(i).keyword == Keyword::Workdir);
+    let absolute_first = first_workdir.is_some_and(|&i| match &f.inst(i).args {
+        Args::Text(w) => w.value.starts_with('/'),
+        _ => false,
+    });
+    if default_dir != "/" && !absolute_first {
+        items.push(Item::Text(format!("WORKDIR {default_dir}")));
+        decisions.push(Decision {
+            kind: DecisionKind::Added,
+            text: format!("WORKDIR {default_dir}: the builder's default working directory"),
+        });
+    }
+    let mut packages_line = extra_packages.clone();
+    packages_line.extend(restored_helpers.iter().cloned());
+    packages_line.dedup();
+    let mut added_packages_placed = packages_line.is_empty();
+    let nl_items_start = items.len();
+    let mut kept_lines: Vec<String> = Vec::new();
+    let mut dropped_runs: Vec<String> = Vec::new();
+    let mut dropped_copies: Vec<String> = Vec::new();
+    let mut repeated_runs: Vec<String> = Vec::new();
+    for &i in &f.insts {
+        let inst = f.inst(i);
+        let line = inst.start_line;
+        if inst.keyword == Keyword::Run && i <= b {
+            let rp = replays.iter().find(|(r, _)| *r == i).map(|(_, rp)| rp);
+            let text = rp.and_then(|rp| {
+                replay_text(
+                    rp,
+                    i,
+                    rt,
+                    &replay_users,
+                    &globals_needed,
+                    if added_packages_placed {
+                        &[]
+                    } else {
+                        &packages_line
+                    },
+                )
+            });
+            match text {
+                Some(ReplayText::Whole) => {
+                    items.push(Item::Chunk(i));
+                    repeated_runs.push(format!("RUN (line {line})"));
+                }
+                Some(ReplayText::Text(t, took_extra)) => {
+                    if took_extra {
+                        added_packages_placed = true;
+                    }
+                    items.push(Item::Text(t));
+                    repeated_runs.push(format!("part of the RUN at line {line}"));
+                }
+                None => dropped_runs.push(line.to_string()),
+            }
+        } else if keep.contains(&i) {
+            match plan.rewrites.iter().find(|(j, _)| *j == i) {
+                Some((_, t)) => items.push(Item::Text(t.clone())),
+                None => items.push(Item::Chunk(i)),
+            }
+            kept_lines.push(format!("{} (line {line})", inst.keyword));
+        } else if i <= b && inst.keyword == Keyword::Arg {
+            // Decided below: kept when the runtime uses it.
+        } else if i <= b && matches!(inst.keyword, Keyword::Copy | Keyword::Add) {
+            dropped_copies.push(format!("{} (line {line})", inst.keyword));
+        }
+        if i == b {
+            for c in plan.copies.iter().chain(&extra_copies) {
+                items.push(Item::Text(copy_instruction(&c.from, &c.to)));
+            }
+            for l in &plan.after_copies {
+                items.push(Item::Text(l.clone()));
+            }
+        }
+    }
+    if !added_packages_placed {
+        items.insert(nl_items_start, Item::Text(package_line(rt, &packages_line)));
+    }
+    if !rt.install.is_empty() {
+        decisions.push(Decision {
+            kind: DecisionKind::Added,
+            text: format!("the packages {}: {}", rt.install.join(", "), rt.install_why),
+        });
+    }
+    // ARGs the runtime uses.
+    let args: Vec<(usize, String)> = f
+        .insts
+        .iter()
+        .filter(|&&i| i <= b && f.inst(i).keyword == Keyword::Arg)
+        .filter_map(|&i| match &f.inst(i).args {
+            Args::Words(w) => w.first().map(|w| {
+                let name = w.value.split('=').next().unwrap_or("").to_string();
+                (i, name)
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut used_args: BTreeSet<usize> = BTreeSet::new();
+    loop {
+        let texts: Vec<String> = items
+            .iter()
+            .map(|it| match it {
+                Item::Chunk(i) => f.inst(*i).original.clone(),
+                Item::Text(t) => t.clone(),
+            })
+            .chain(used_args.iter().map(|&i| f.inst(i).original.clone()))
+            .collect();
+        let before = used_args.len();
+        for (i, name) in &args {
+            if texts.iter().any(|t| mentions(t, name)) {
+                used_args.insert(*i);
+            }
+        }
+        if used_args.len() == before {
+            break;
+        }
+    }
+    if !used_args.is_empty() {
+        // Insert each ARG before the first item after it in file order.
+        for &ai in used_args.iter().rev() {
+            let pos = items
+                .iter()
+                .position(|it| matches!(it, Item::Chunk(j) if *j > ai))
+                .unwrap_or(items.len());
+            items.insert(pos, Item::Chunk(ai));
+            kept_lines.push(format!(
+                "ARG (line {}), used at run time",
+                f.inst(ai).start_line
+            ));
+        }
+    }
+    if !kept_lines.is_empty() {
+        decisions.push(Decision {
+            kind: DecisionKind::Kept,
+            text: kept_lines.join(", "),
+        });
+    }
+    if !repeated_runs.is_empty() {
+        decisions.push(Decision {
+            kind: DecisionKind::Kept,
+            text: format!(
+                "repeated in the runtime stage (packages, users, file set-up): {}",
+                repeated_runs.join(", ")
+            ),
+        });
+    }
+    if !dropped_copies.is_empty() {
+        decisions.push(Decision {
+            kind: DecisionKind::Dropped,
+            text: format!(
+                "{} stay{} in the builder: the sources",
+                dropped_copies.join(", "),
+                if dropped_copies.len() > 1 { "" } else { "s" }
+            ),
+        });
+    }
+    if !dropped_runs.is_empty() {
+        decisions.push(Decision {
+            kind: DecisionKind::Dropped,
+            text: format!(
+                "the RUN{} at line{} {} run{} in the builder only",
+                if dropped_runs.len() > 1 { "s" } else { "" },
+                if dropped_runs.len() > 1 { "s" } else { "" },
+                dropped_runs.join(", "),
+                if dropped_runs.len() > 1 { "" } else { "s" },
+            ),
+        });
+    }
+    Ok(Fitted {
+        items,
+        decisions,
+        extra_copies,
+    })
+}
+
+/// How a `RUN` before the build repeats in the runtime stage.
+enum ReplayText {
+    /// Verbatim.
+    Whole,
+    /// As this new `RUN` (and whether it took the extra packages).
+    Text(String, bool),
+}
+
+fn replay_text(
+    rp: &Replay,
+    run: usize,
+    rt: &Runtime,
+    users: &BTreeSet<(usize, usize)>,
+    globals: &BTreeSet<(usize, usize)>,
+    extra: &[String],
+) -> Option<ReplayText> {
+    let installs: Vec<&InstallReplay> = rp
+        .installs
+        .iter()
+        .filter(|i| {
+            i.packages
+                .iter()
+                .any(|p| !rt.has_packages.contains(&tables::bare_name(p)))
+        })
+        .collect();
+    let all_users = (0..rp.users.len()).all(|k| users.contains(&(run, k)));
+    let some_users = (0..rp.users.len()).any(|k| users.contains(&(run, k)));
+    let nothing = installs.is_empty()
+        && !some_users
+        && rp.setup.is_empty()
+        && rp
+            .globals
+            .iter()
+            .enumerate()
+            .all(|(k, _)| !globals.contains(&(run, k)));
+    if nothing || !rt.shell {
+        return None;
+    }
+    if rp.whole && all_users && installs.len() == rp.installs.len() && extra.is_empty() {
+        return Some(ReplayText::Whole);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut took_extra = false;
+    for (k, i) in installs.iter().enumerate() {
+        let apt = matches!(i.manager, Manager::AptGet | Manager::Apt);
+        match rp
+            .updates
+            .iter()
+            .find(|(m, _)| *m == i.manager || (apt && matches!(m, Manager::AptGet | Manager::Apt)))
+        {
+            Some((_, u)) => parts.push(u.clone()),
+            None if apt => parts.push("apt-get update".to_string()),
+            None => {}
+        }
+        let mut text = i.text.clone();
+        if k == 0 && !extra.is_empty() {
+            for p in extra {
+                text.push(' ');
+                text.push_str(p);
+            }
+            took_extra = true;
+        }
+        parts.push(text);
+        if apt {
+            let cleanup = rp
+                .cleanups
+                .iter()
+                .find(|c| c.contains("/var/lib/apt/lists"))
+                .cloned()
+                .unwrap_or_else(|| "rm -rf /var/lib/apt/lists/*".to_string());
+            parts.push(cleanup);
+        } else {
+            parts.extend(
+                rp.cleanups
+                    .iter()
+                    .filter(|c| !c.contains("/var/lib/apt"))
+                    .cloned(),
+            );
+        }
+    }
+    for (k, (text, _)) in rp.users.iter().enumerate() {
+        if users.contains(&(run, k)) {
+            parts.push(text.clone());
+        }
+    }
+    for (k, (text, _)) in rp.globals.iter().enumerate() {
+        if globals.contains(&(run, k)) {
+            parts.push(text.clone());
+        }
+    }
+    parts.extend(rp.setup.iter().cloned());
+    if parts.is_empty() {
+        return None;
+    }
+    Some(ReplayText::Text(
+        format!("RUN {}", parts.join(" && ")),
+        took_extra,
+    ))
+}
+
+/// `COPY --from=build FROM TO`, in JSON form when a path has a space or
+/// a quote.
+fn copy_instruction(from: &str, to: &str) -> String {
+    let plain = |p: &str| !p.contains(|c: char| c.is_whitespace() || c == '"' || c == '\\');
+    if plain(from) && plain(to) {
+        format!("COPY --from={} {from} {to}", super::emit::BUILDER)
+    } else {
+        let q = |p: &str| serde_json::to_string(p).unwrap_or_default();
+        format!(
+            "COPY --from={} [{}, {}]",
+            super::emit::BUILDER,
+            q(from),
+            q(to)
+        )
+    }
+}
+
+/// A new `RUN` that installs `packages` on the runtime's system.
+fn package_line(rt: &Runtime, packages: &[String]) -> String {
+    match rt.distro {
+        Some(Distro::Alpine) => format!("RUN apk add --no-cache {}", packages.join(" ")),
+        _ => format!(
+            "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf \
+             /var/lib/apt/lists/*",
+            packages.join(" ")
+        ),
+    }
+}
+
+/// Whether packages of manager `m` install on `distro`.
+fn manager_fits(m: Manager, distro: Option<Distro>) -> bool {
+    matches!(
+        (m, distro),
+        (
+            Manager::AptGet | Manager::Apt,
+            Some(Distro::Debian | Distro::Ubuntu)
+        ) | (Manager::Apk, Some(Distro::Alpine))
+    )
+}
+
+/// Whether a build helper package serves the build: the build runs its
+/// program, it is installed with the toolchain, or it sets up package
+/// repositories. A helper the build does not use may be for run time
+/// (`apk add curl` for a health check): it is kept.
+fn serves_build(name: &str, ran: &BTreeSet<&str>, toolchain_here: bool, plan: &Plan) -> bool {
+    let node_python = plan.ecosystem == super::Ecosystem::Node
+        && matches!(name, "python3" | "python-is-python3" | "python");
+    if !(tables::is_build_helper(name) || node_python) {
+        return false;
+    }
+    toolchain_here
+        || tables::is_repository_helper(name)
+        || tables::helper_programs(name)
+            .iter()
+            .any(|p| ran.contains(p))
+}
+
+/// The install command with its package words replaced as `map` says
+/// (`None` drops a word), other arguments kept in order.
+fn install_text(
+    cmd: &Command,
+    install: &packages::Install<'_>,
+    map: &[(String, Option<String>)],
+) -> String {
+    let mut parts: Vec<String> = cmd
+        .assignments
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.raw))
+        .collect();
+    if let Some(n) = &cmd.name {
+        parts.push(n.raw.clone());
+    }
+    let package_spans: Vec<crate::syntax::Span> =
+        install.packages.iter().map(|p| p.word.span).collect();
+    let mut k = 0;
+    for w in &cmd.args {
+        if package_spans.contains(&w.span) {
+            if let Some((_, Some(new))) = map.get(k) {
+                parts.push(new.clone());
+            }
+            k += 1;
+        } else {
+            parts.push(w.raw.clone());
+        }
+    }
+    parts.join(" ")
+}
+
+/// Package names that a command of the stage removes.
+fn removed_packages(f: &Facts<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &f.runs {
+        for c in &r.cmds {
+            if matches!(c.kind, Kind::Remove) {
+                for w in c.cmd.args.iter().skip(1) {
+                    if !w.value.starts_with('-') {
+                        out.push(tables::bare_name(&w.value).to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The names a user or group command creates or changes.
+fn user_names(cmd: &Command) -> Vec<String> {
+    let with_value: &[&str] = &[
+        "-b",
+        "-c",
+        "-d",
+        "-e",
+        "-f",
+        "-g",
+        "-G",
+        "-k",
+        "-K",
+        "-p",
+        "-s",
+        "-u",
+        "-R",
+        "-P",
+        "-Z",
+        "-h",
+        "--base-dir",
+        "--comment",
+        "--home-dir",
+        "--home",
+        "--expiredate",
+        "--inactive",
+        "--gid",
+        "--groups",
+        "--skel",
+        "--key",
+        "--password",
+        "--shell",
+        "--uid",
+        "--root",
+        "--prefix",
+        "--selinux-user",
+        "--ingroup",
+        "--gecos",
+        "--firstuid",
+        "--lastuid",
+        "--conf",
+        "--firstgid",
+        "--lastgid",
+    ];
+    let mut ops = Vec::new();
+    let mut skip = false;
+    for w in &cmd.args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        let v = w.value.as_str();
+        if v.starts_with('-') {
+            if with_value.contains(&v) {
+                skip = true;
+            }
+            continue;
+        }
+        ops.push(v.to_string());
+    }
+    let Some(name) = cmd.basename() else {
+        return Vec::new();
+    };
+    let mut out = match name {
+        "useradd" | "groupadd" | "usermod" | "groupmod" => {
+            ops.last().cloned().into_iter().collect()
+        }
+        _ => ops.first().cloned().into_iter().collect::<Vec<_>>(),
+    };
+    // The user's own group, which useradd and adduser create by default.
+    if matches!(name, "adduser" | "addgroup") && ops.len() == 2 {
+        out.push(ops[1].clone());
+    }
+    out
+}
+
+/// Whether a RUN after the build creates the user.
+fn after_creates(f: &Facts<'_>, after: &[(usize, After)], name: &str) -> bool {
+    after.iter().any(|&(i, a)| {
+        a == After::Runtime
+            && f.run(i).is_some_and(|r| {
+                r.cmds.iter().any(|c| {
+                    matches!(c.kind, Kind::User) && user_names(c.cmd).iter().any(|n| n == name)
+                })
+            })
+    })
+}
+
+/// Whether a set-up command before the build is repeated in the runtime
+/// stage: its paths are known and outside the directories that stay in
+/// the builder.
+fn setup_replays(c: &Cmd<'_>, f: &Facts<'_>, plan: &Plan, run: usize) -> bool {
+    let Some(name) = c.cmd.basename() else {
+        return false;
+    };
+    if matches!(name, "true" | ":") {
+        return false;
+    }
+    if c.cwd != f.cwd[run] {
+        return false;
+    }
+    let Some(cwd) = c.cwd.as_deref() else {
+        return false;
+    };
+    let paths = match setup_paths(c.cmd) {
+        Some(p) if !p.is_empty() => p,
+        Some(_) if name == "update-ca-certificates" => return true,
+        _ => return false,
+    };
+    let stays: Vec<String> = match &plan.layout {
+        Layout::Artifacts { source_dirs } => source_dirs.clone(),
+        Layout::BuilderDir(w) => vec![w.clone()],
+        Layout::Context => Vec::new(),
+    };
+    paths.iter().all(|p| {
+        let relative = !p.starts_with('/');
+        if relative && !matches!(plan.layout, Layout::Context) {
+            return false;
+        }
+        let abs = join(cwd, p);
+        !stays.iter().any(|d| is_under(&abs, d))
+    })
+}
+
+/// The paths a set-up command writes; `None` when they cannot be told.
+fn setup_paths(cmd: &Command) -> Option<Vec<String>> {
+    let name = cmd.basename()?;
+    let ops: Vec<&crate::shell::Word> = cmd
+        .args
+        .iter()
+        .filter(|w| !w.value.starts_with('-'))
+        .collect();
+    if ops.iter().any(|w| !w.literal) {
+        return None;
+    }
+    let values: Vec<String> = ops.iter().map(|w| w.value.clone()).collect();
+    match name {
+        "echo" | "printf" => {
+            let targets: Vec<String> = cmd
+                .redirects
+                .iter()
+                .filter(|r| r.op.starts_with('>') && r.target.literal)
+                .map(|r| r.target.value.clone())
+                .filter(|t| !t.starts_with("/dev/") && !t.starts_with('&'))
+                .collect();
+            Some(targets)
+        }
+        "chmod" | "chown" | "chgrp" => Some(values.into_iter().skip(1).collect()),
+        "ln" | "setcap" => Some(values.last().cloned().into_iter().collect()),
+        _ => Some(values),
+    }
+}
+
+/// Whether a set-up command after the build touches only the artifacts.
+fn touches_only_artifacts(c: &Cmd<'_>, plan: &Plan) -> bool {
+    let Some(cwd) = c.cwd.as_deref() else {
+        return false;
+    };
+    match setup_paths(c.cmd) {
+        Some(paths) if !paths.is_empty() => paths.iter().all(|p| {
+            let abs = join(cwd, p);
+            plan.copies.iter().any(|cp| is_under(&abs, &cp.from))
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a command after the build finishes the build: moves and copies
+/// files, strips binaries, prunes dependencies.
+fn is_post_build(c: &Cmd<'_>) -> bool {
+    match &c.kind {
+        Kind::Move | Kind::Cd | Kind::Cleanup | Kind::Setup => true,
+        Kind::Deps(d) => !d.dev,
+        Kind::Other => {
+            let name = c.cmd.basename().unwrap_or("");
+            let first = c.cmd.args.first().map(|w| w.value.as_str());
+            matches!(name, "strip" | "upx" | "find" | "rm")
+                || (matches!(name, "npm" | "pnpm") && first == Some("prune"))
+                || (name == "yarn" && first == Some("workspaces"))
+                || (name == "go" && first == Some("clean"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a `COPY`/`ADD` before the build is kept: it installs files
+/// outside the directories that stay in the builder (configuration,
+/// scripts), or the application's files come from the context again.
+fn keeps_copy(f: &Facts<'_>, plan: &Plan, i: usize) -> bool {
+    if matches!(plan.layout, Layout::Context) {
+        return true;
+    }
+    let Some((sources, dest)) = copy_dest(f, i) else {
+        return false;
+    };
+    if sources
+        .iter()
+        .any(|s| matches!(s.as_str(), "." | "./" | "*"))
+    {
+        return false;
+    }
+    let stays: Vec<String> = match &plan.layout {
+        Layout::Artifacts { source_dirs } => source_dirs.clone(),
+        Layout::BuilderDir(w) => vec![w.clone()],
+        Layout::Context => Vec::new(),
+    };
+    !stays
+        .iter()
+        .any(|d| is_under(&dest, d) || is_under(d, &dest))
+}
+
+/// The sources and the resolved destination of a `COPY`/`ADD`.
+fn copy_dest(f: &Facts<'_>, i: usize) -> Option<(Vec<String>, String)> {
+    let inst = f.inst(i);
+    let words: Vec<String> = match &inst.args {
+        Args::Words(w) | Args::Exec(w) => w.iter().map(|w| w.value.to_string()).collect(),
+        _ => return None,
+    };
+    let (dest, sources) = words.split_last()?;
+    let dest = f.expand(dest, i)?;
+    let abs = if dest.starts_with('/') {
+        join("/", &dest)
+    } else {
+        join(f.cwd[i].as_deref()?, &dest)
+    };
+    Some((sources.to_vec(), abs))
+}
+
+/// Whether a kept `COPY`/`ADD` puts `path` in the runtime stage.
+fn kept_copy_provides(f: &Facts<'_>, _plan: &Plan, keep: &BTreeSet<usize>, path: &str) -> bool {
+    keep.iter().any(|&i| {
+        matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add)
+            && copy_dest(f, i).is_some_and(|(_, d)| is_under(path, &d))
+    })
+}
+
+/// Whether the builder makes `path`: a builder-only `COPY` puts it there,
+/// or a `RUN` names it.
+fn builder_made(f: &Facts<'_>, plan: &Plan, keep: &BTreeSet<usize>, path: &str) -> bool {
+    let copied = f.insts.iter().any(|&i| {
+        i <= plan.build
+            && !keep.contains(&i)
+            && matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add)
+            && copy_dest(f, i).is_some_and(|(_, d)| is_under(path, &d) && d != "/")
+    });
+    copied
+        || f.runs.iter().filter(|r| r.index <= plan.build).any(|r| {
+            r.cmds.iter().any(|c| {
+                c.cmd.args.iter().any(|w| {
+                    w.literal
+                        && (w.value == path
+                            || c.cwd.as_deref().is_some_and(|d| join(d, &w.value) == path))
+                }) || c.cmd.redirects.iter().any(|rd| rd.target.value == path)
+            })
+        })
+}
+
+/// The directories `ENV PATH=...` adds.
+fn env_path_dirs(f: &Facts<'_>) -> Vec<String> {
+    let last = f.insts.last().copied().unwrap_or(f.from);
+    f.var("PATH", last + 1)
+        .map(|p| {
+            p.split(':')
+                .filter(|d| d.starts_with('/'))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The programs a script runs (literal command names, through `exec`).
+fn script_programs(s: &crate::shell::Script) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &s.commands {
+        let Some(name) = &c.name else { continue };
+        if !name.literal {
+            continue;
+        }
+        if name.value == "exec" {
+            if let Some(w) = c.args.iter().find(|w| !w.value.starts_with('-'))
+                && w.literal
+            {
+                out.push(w.value.clone());
+            }
+            continue;
+        }
+        out.push(name.value.clone());
+    }
+    out
+}
+
+/// Shell builtins and keywords, which need no program.
+fn is_builtin(p: &str) -> bool {
+    matches!(
+        p,
+        "exec"
+            | "cd"
+            | "export"
+            | "set"
+            | "unset"
+            | "source"
+            | "."
+            | "eval"
+            | "wait"
+            | "trap"
+            | "shift"
+            | "read"
+            | "exit"
+            | "return"
+            | "ulimit"
+            | "umask"
+            | "command"
+            | "type"
+    )
+}
+
+/// Whether a language install is a global tool (`npm install -g pm2`).
+fn is_global_tool(cmd: &Command) -> bool {
+    match cmd.basename() {
+        Some("npm" | "pnpm") => cmd.has_flag('g', "global"),
+        Some("yarn") => cmd.args.first().is_some_and(|w| w.value == "global"),
+        _ => false,
+    }
+}
+
+/// Whether `text` names the variable `name` (`$name`, `${name...}`).
+fn mentions(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(at) = text[i..].find('$') {
+        let s = i + at + 1;
+        let rest = &text[s..];
+        let (body, braced) = match rest.strip_prefix('{') {
+            Some(r) => (r, true),
+            None => (rest, false),
+        };
+        if let Some(after) = body.strip_prefix(name) {
+            let next = after.chars().next();
+            let ends = match next {
+                None => true,
+                Some(c) => !(c.is_ascii_alphanumeric() || c == '_'),
+            };
+            if ends && (!braced || next.is_some()) {
+                return true;
+            }
+        }
+        i = s;
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    false
+}
+
+fn quoted(names: &[String]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    q.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_mentions() {
+        assert!(mentions("ENV A=$VERSION", "VERSION"));
+        assert!(mentions("ENV A=${VERSION:-1}", "VERSION"));
+        assert!(!mentions("ENV A=$VERSIONS", "VERSION"));
+        assert!(!mentions("ENV A=VERSION", "VERSION"));
+    }
+}

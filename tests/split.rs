@@ -1,0 +1,507 @@
+//! The single-stage to multi-stage rewrite (`slipway split`).
+//!
+//! * Every `tests/fixtures/split/<case>.Dockerfile` is split and compared
+//!   with `<case>.expected`: the rewrite, or `declined:` and the reasons. A
+//!   `<case>.context/` directory is the build context. Run with
+//!   `SPLIT_BLESS=1` to write the expected files.
+//! * Every rewrite parses cleanly with Slipway, has two stages, declines a
+//!   second split ("already multi-stage"), and parses with the official
+//!   parser when `../shared` and its Python binding are there (a notice
+//!   otherwise; a failure under `CI=true`).
+//! * The CLI: stdout, stderr and exit codes, `--write` (atomic, keeping
+//!   permissions, CRLF and BOM), `--diff`, `--explain`.
+//! * The rule `single-stage-build` offers the rewrite as an unsafe fix.
+//! * The corpus in `../shared/corpus`: the rewrite never panics, every
+//!   rewrite parses, and the counts of rewrites and declines are printed.
+
+mod common;
+
+use slipway::fix::split::{self, ALREADY_MULTI_STAGE, Options};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split")
+}
+
+/// The fixture cases, sorted: (name, Dockerfile path).
+fn cases() -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures())
+        .expect("fixtures dir")
+        .filter_map(|e| {
+            let p = e.expect("entry").path();
+            let name = p
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".Dockerfile")?
+                .to_string();
+            Some((name, p))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What a split gives, as the `.expected` files hold it.
+fn outcome(source: &str, context: Option<&Path>) -> String {
+    match split::split(source, &Options { context }) {
+        Ok(s) => s.text,
+        Err(d) => {
+            let mut out = String::from("declined:\n");
+            for r in &d.reasons {
+                out.push_str(&format!("  - {r}\n"));
+            }
+            out
+        }
+    }
+}
+
+/// Slipway's checks of a rewrite: no syntax error, two stages, readable
+/// shell scripts, and a second split declines as multi-stage.
+fn check_rewrite(name: &str, text: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    let parse = slipway::syntax::parse(text);
+    if let Some(e) = parse.errors.first() {
+        failures.push(format!(
+            "{name}: the rewrite has a syntax error: {}",
+            e.message
+        ));
+    }
+    let model = slipway::model::Model::build(&parse.dockerfile, &Default::default());
+    if model.stages.len() != 2 {
+        failures.push(format!("{name}: {} stages", model.stages.len()));
+    }
+    match split::split(text, &Options::default()) {
+        Err(d) if d.reasons == [ALREADY_MULTI_STAGE] => {}
+        other => failures.push(format!("{name}: splitting again gives {other:?}")),
+    }
+    failures
+}
+
+/// The Python that has the official parser's binding, and the oracle
+/// script; `None` (with a notice) when either is missing, a panic under
+/// `CI=true`.
+fn oracle() -> Option<(PathBuf, PathBuf)> {
+    let shared = common::shared_dir("the official parser's check of the rewrites")?;
+    let script = shared.join("tools/oracle_parse.py");
+    let mut pythons: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("SLIPWAY_ORACLE_PYTHON") {
+        pythons.push(PathBuf::from(p));
+    }
+    pythons.push(PathBuf::from("/tmp/oracle/bin/python"));
+    pythons.push(PathBuf::from("python3"));
+    for py in pythons {
+        let ok = Command::new(&py)
+            .args(["-c", "import dockerfile"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok && script.is_file() {
+            return Some((py, script));
+        }
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the official parser (pip install dockerfile==3.4.0) is missing, but CI=true");
+    }
+    eprintln!(
+        "notice: the official parser's Python binding is missing (pip install dockerfile==3.4.0, \
+         or set SLIPWAY_ORACLE_PYTHON); skipping its check of the rewrites"
+    );
+    None
+}
+
+/// Parse each text with the official parser; the failures (rejected, or
+/// instructions that differ from Slipway's).
+fn oracle_check(texts: &[(String, String)]) -> Vec<String> {
+    let Some((python, script)) = oracle() else {
+        return Vec::new();
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let mut paths = Vec::new();
+    for (i, (_, text)) in texts.iter().enumerate() {
+        let p = dir.path().join(format!("{i}.Dockerfile"));
+        std::fs::write(&p, text).expect("write");
+        paths.push(p);
+    }
+    let mut failures = Vec::new();
+    for chunk in paths.chunks(200) {
+        let mut cmd = Command::new(&python);
+        cmd.arg(&script).arg("--out-dir").arg(&out).args(chunk);
+        common::run_to_end(&mut cmd, None, Duration::from_secs(300));
+    }
+    eprintln!("the official parser reads {} rewrites", texts.len());
+    for (i, (name, text)) in texts.iter().enumerate() {
+        let json = out.join(format!("{i}.Dockerfile.json"));
+        let Ok(body) = std::fs::read_to_string(&json) else {
+            failures.push(format!("{name}: the official parser wrote nothing"));
+            continue;
+        };
+        let value: serde_json::Value = serde_json::from_str(&body).expect("oracle JSON");
+        let Some(list) = value.as_array() else {
+            failures.push(format!(
+                "{name}: the official parser rejects the rewrite: {value}"
+            ));
+            continue;
+        };
+        let theirs: Vec<String> = list
+            .iter()
+            .map(|c| c["cmd"].as_str().unwrap_or("").to_ascii_uppercase())
+            .collect();
+        let ours: Vec<String> = slipway::syntax::parse(text)
+            .dockerfile
+            .instructions
+            .iter()
+            .map(|i| i.keyword.as_str().to_string())
+            .collect();
+        if theirs != ours {
+            failures.push(format!(
+                "{name}: the official parser reads {theirs:?}, Slipway {ours:?}"
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn fixtures_split_as_expected() {
+    let bless = std::env::var_os("SPLIT_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut rewrites = Vec::new();
+    let mut declined = 0;
+    for (name, path) in cases() {
+        let source = std::fs::read_to_string(&path).expect("read fixture");
+        let context = fixtures().join(format!("{name}.context"));
+        let context = context.is_dir().then_some(context);
+        let got = outcome(&source, context.as_deref());
+        let expected_path = fixtures().join(format!("{name}.expected"));
+        if bless {
+            std::fs::write(&expected_path, &got).expect("write expected");
+        }
+        let want = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if got != want {
+            failures.push(format!("{name}: got\n{got}\nwant\n{want}"));
+        }
+        if got.starts_with("declined:") {
+            declined += 1;
+            if !name.starts_with("decline-") {
+                failures.push(format!(
+                    "{name}: declined, but the case is not a decline-* case"
+                ));
+            }
+        } else {
+            if name.starts_with("decline-") {
+                failures.push(format!(
+                    "{name}: rewritten, but the case is a decline-* case"
+                ));
+            }
+            failures.extend(check_rewrite(&name, &got));
+            rewrites.push((name, got));
+        }
+    }
+    assert!(
+        rewrites.len() >= 15 && declined >= 6,
+        "{} {declined}",
+        rewrites.len()
+    );
+    failures.extend(oracle_check(&rewrites));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every ecosystem has a rewrite among the fixtures.
+#[test]
+fn every_ecosystem_is_covered() {
+    use split::Ecosystem;
+    let mut seen = Vec::new();
+    for (name, path) in cases() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let context = fixtures().join(format!("{name}.context"));
+        let options = Options {
+            context: context.is_dir().then_some(context.as_path()),
+        };
+        if let Ok(s) = split::split(&source, &options) {
+            seen.push(s.ecosystem);
+        }
+    }
+    for e in [
+        Ecosystem::Go,
+        Ecosystem::Rust,
+        Ecosystem::Node,
+        Ecosystem::Python,
+        Ecosystem::Java,
+        Ecosystem::C,
+        Ecosystem::Dotnet,
+    ] {
+        assert!(
+            seen.contains(&e),
+            "no fixture is rewritten as {}",
+            e.as_str()
+        );
+    }
+}
+
+#[test]
+fn decisions_explain_the_rewrite() {
+    let source = std::fs::read_to_string(fixtures().join("go-static.Dockerfile")).unwrap();
+    let s = split::split(&source, &Options::default()).unwrap();
+    let kinds: Vec<&str> = s.decisions.iter().map(|d| d.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"artifact") && kinds.contains(&"runtime"),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"kept") && kinds.contains(&"dropped"),
+        "{kinds:?}"
+    );
+    assert_eq!(s.runtime_image, "gcr.io/distroless/static-debian12");
+    let runtime = s
+        .decisions
+        .iter()
+        .find(|d| d.kind == split::DecisionKind::Runtime)
+        .unwrap();
+    assert!(runtime.text.contains("CGO_ENABLED=0"), "{runtime}");
+}
+
+#[test]
+fn line_endings_and_bom_are_kept() {
+    let source = std::fs::read_to_string(fixtures().join("go-static.Dockerfile")).unwrap();
+    let crlf = format!("\u{feff}{}", source.replace('\n', "\r\n"));
+    let s = split::split(&crlf, &Options::default()).unwrap();
+    assert!(s.text.starts_with('\u{feff}'));
+    assert!(
+        !s.text.replace("\r\n", "").contains('\n'),
+        "a bare LF in\n{:?}",
+        s.text
+    );
+    let plain = split::split(&source, &Options::default()).unwrap();
+    assert_eq!(
+        s.text.trim_start_matches('\u{feff}').replace("\r\n", "\n"),
+        plain.text
+    );
+}
+
+#[test]
+fn kept_instructions_are_byte_for_byte() {
+    for (name, path) in cases() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let context = fixtures().join(format!("{name}.context"));
+        let options = Options {
+            context: context.is_dir().then_some(context.as_path()),
+        };
+        let Ok(s) = split::split(&source, &options) else {
+            continue;
+        };
+        // Every line of the rewrite is a line of the original, or new:
+        // the `FROM`s, `COPY --from`, and generated `RUN`/`ENV`/`WORKDIR`.
+        let original: Vec<&str> = source.lines().collect();
+        for line in s.text.lines() {
+            let generated = line.is_empty()
+                || line.starts_with("FROM ")
+                || line.starts_with("COPY --from=build ")
+                || line.starts_with("RUN ")
+                || line.starts_with("ENV PATH=/opt/venv/bin")
+                || line.starts_with("WORKDIR ")
+                || line.starts_with("ENTRYPOINT [\"java\"");
+            assert!(
+                generated || original.contains(&line),
+                "{name}: `{line}` is not in the original"
+            );
+        }
+    }
+}
+
+fn slipway(args: &[&str], dir: &Path) -> common::Finished {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slipway"));
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
+    common::run_to_end(&mut cmd, None, Duration::from_secs(60))
+}
+
+#[test]
+fn cli_prints_the_rewrite_or_declines() {
+    let dir = fixtures();
+    let ok = slipway(&["split", "node-npm.Dockerfile"], &dir);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert_eq!(
+        ok.stdout,
+        std::fs::read_to_string(dir.join("node-npm.expected")).unwrap()
+    );
+    assert!(ok.stderr.is_empty(), "{}", ok.stderr);
+
+    let no = slipway(&["split", "decline-multi-stage.Dockerfile"], &dir);
+    assert_eq!(no.code, 1);
+    assert!(no.stdout.is_empty(), "{}", no.stdout);
+    assert!(no.stderr.contains("already multi-stage"), "{}", no.stderr);
+
+    let unknown = slipway(&["split", "decline-go-no-output.Dockerfile"], &dir);
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.stdout.is_empty());
+    assert!(
+        unknown.stderr.contains("artifact unknown"),
+        "{}",
+        unknown.stderr
+    );
+
+    let missing = slipway(&["split", "no-such.Dockerfile"], &dir);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+}
+
+#[test]
+fn cli_explain_and_diff() {
+    let dir = fixtures();
+    let out = slipway(&["split", "--explain", "python.Dockerfile"], &dir);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for kind in [
+        "artifact: ",
+        "runtime: python:3.12-slim",
+        "kept: ",
+        "dropped: ",
+        "added: ",
+    ] {
+        assert!(out.stderr.contains(kind), "no `{kind}` in\n{}", out.stderr);
+    }
+    let diff = slipway(&["split", "--diff", "go-static.Dockerfile"], &dir);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(
+        diff.stdout.starts_with("--- go-static.Dockerfile"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout
+            .contains("+FROM gcr.io/distroless/static-debian12"),
+        "{}",
+        diff.stdout
+    );
+}
+
+#[test]
+fn cli_write_keeps_permissions_crlf_and_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(fixtures().join("go-cgo.Dockerfile")).unwrap();
+    let crlf = format!("\u{feff}{}", source.replace('\n', "\r\n"));
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, &crlf).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let out = slipway(&["split", "--write", "Dockerfile"], dir.path());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let written = std::fs::read_to_string(&path).unwrap();
+    let want = split::split(&crlf, &Options::default()).unwrap().text;
+    assert_eq!(written, want);
+    assert!(written.starts_with('\u{feff}') && written.contains("\r\nFROM debian:12-slim\r\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    // Only the file itself is left in the directory.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+    // Splitting the result again declines, and leaves it alone.
+    let again = slipway(&["split", "--write", "Dockerfile"], dir.path());
+    assert_eq!(again.code, 1);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), want);
+}
+
+#[test]
+fn the_rule_offers_the_rewrite_as_an_unsafe_fix() {
+    use slipway::diagnostic::Applicability;
+    let source = std::fs::read_to_string(fixtures().join("go-static.Dockerfile")).unwrap();
+    let settings = slipway::Settings {
+        select: Some(vec!["SW424".to_string()]),
+        ..slipway::Settings::default()
+    };
+    let diags = slipway::lint_with(&source, &settings);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let fix = diags[0].fix.as_ref().expect("a fix");
+    assert_eq!(fix.applicability, Applicability::Unsafe);
+    let (fixed, n) = slipway::fix::apply_fixes(&source, &diags, &|_| true);
+    assert_eq!(n, 1);
+    assert_eq!(
+        fixed,
+        split::split(&source, &Options::default()).unwrap().text
+    );
+    // Minimal edits: the unchanged lines are not rewritten.
+    assert!(fix.edits.len() >= 2);
+    assert!(fix.edits.iter().all(|e| e.span.start > 0));
+    // `check --fix --unsafe-fixes` applies it; plain `--fix` does not.
+    let safe = slipway::fix_file(
+        &source,
+        &settings,
+        slipway::FileInfo::default(),
+        slipway::Policy::Safe,
+    );
+    assert!(!safe.changed());
+    let unsafe_ = slipway::fix_file(
+        &source,
+        &settings,
+        slipway::FileInfo::default(),
+        slipway::Policy::Unsafe,
+    );
+    assert_eq!(unsafe_.text, fixed);
+    assert!(unsafe_.dropped.is_empty(), "{:?}", unsafe_.dropped);
+}
+
+#[test]
+fn corpus_never_panics_and_every_rewrite_parses() {
+    let Some(shared) = common::shared_dir("the split corpus test") else {
+        return;
+    };
+    let mut rewritten = Vec::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut declined = 0;
+    let mut failures = Vec::new();
+    for (name, path) in common::corpus_files(&shared) {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(source) = slipway::syntax::decode(&bytes) else {
+            continue;
+        };
+        let context = path.parent();
+        let result = std::panic::catch_unwind(|| split::split(source, &Options { context }));
+        match result {
+            Err(_) => failures.push(format!("{name}: split panicked")),
+            Ok(Ok(s)) => {
+                failures.extend(check_rewrite(&name, &s.text));
+                rewritten.push((name, s.text));
+            }
+            Ok(Err(d)) => {
+                declined += 1;
+                for r in &d.reasons {
+                    assert!(!r.contains("internal error"), "{name}: {r}");
+                    *reasons.entry(reason_kind(r)).or_default() += 1;
+                }
+            }
+        }
+    }
+    failures.extend(oracle_check(&rewritten));
+    let mut top: Vec<(&String, &usize)> = reasons.iter().collect();
+    top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    eprintln!(
+        "split over the corpus: {} rewritten, {declined} declined",
+        rewritten.len()
+    );
+    for (n, _) in &rewritten {
+        eprintln!("  rewritten: {n}");
+    }
+    for (r, n) in top.iter().take(12) {
+        eprintln!("  {n:4}  {r}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A decline reason without its particulars, to count reasons by kind.
+fn reason_kind(r: &str) -> String {
+    let cut = r.find(['(', '`', ':']).unwrap_or(r.len());
+    let head = r[..cut].trim();
+    if head.is_empty() {
+        r.chars().take(60).collect()
+    } else {
+        head.to_string()
+    }
+}

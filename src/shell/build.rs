@@ -138,7 +138,7 @@ impl<'t, 'o> Builder<'t, 'o> {
                 self.masks.insert(k, m);
             }
         }
-        self.emit_fast(&parsed.list, ctx);
+        self.emit_fast(&parsed.list, &parsed.items, ctx);
     }
 
     fn parse_brush(&mut self, start: usize, end: usize, ctx: Ctx) {
@@ -188,7 +188,7 @@ impl<'t, 'o> Builder<'t, 'o> {
 
     /// Emit the fast parser's list, as `brush.rs`'s walker does for the same
     /// constructs.
-    fn emit_fast(&mut self, list: &[fast::AndOr], ctx: Ctx) {
+    fn emit_fast(&mut self, list: &[fast::AndOr], items: &[Item], ctx: Ctx) {
         for and_or in list {
             for (i, pipe) in and_or.pipelines.iter().enumerate() {
                 let ctx = self.list_item(ctx);
@@ -201,14 +201,14 @@ impl<'t, 'o> Builder<'t, 'o> {
                         ..ctx
                     };
                     match cmd {
-                        fast::Cmd::Simple(items) => self.simple(items, c),
+                        fast::Cmd::Simple(range) => self.simple(&items[range.clone()], c),
                         fast::Cmd::Compound(cc, redirects) => {
-                            self.emit_compound(cc, c);
-                            self.redirect_substitutions(redirects, c);
+                            self.emit_compound(cc, items, c);
+                            self.redirect_substitutions(&items[redirects.clone()], c);
                         }
                         fast::Cmd::Function(cc, redirects) => {
-                            self.emit_compound(cc, c.inside(Nesting::Compound));
-                            self.redirect_substitutions(redirects, c);
+                            self.emit_compound(cc, items, c.inside(Nesting::Compound));
+                            self.redirect_substitutions(&items[redirects.clone()], c);
                         }
                     }
                 }
@@ -217,42 +217,44 @@ impl<'t, 'o> Builder<'t, 'o> {
     }
 
     /// A compound command of the fast parser.
-    fn emit_compound(&mut self, cc: &fast::Compound, ctx: Ctx) {
+    fn emit_compound(&mut self, cc: &fast::Compound, items: &[Item], ctx: Ctx) {
         let body = ctx.inside(Nesting::Compound);
         let cond = Ctx {
             condition: true,
             ..body
         };
         match cc {
-            fast::Compound::Brace(list) => self.emit_fast(list, body),
-            fast::Compound::Subshell(list) => self.emit_fast(list, ctx.inside(Nesting::Subshell)),
+            fast::Compound::Brace(list) => self.emit_fast(list, items, body),
+            fast::Compound::Subshell(list) => {
+                self.emit_fast(list, items, ctx.inside(Nesting::Subshell))
+            }
             fast::Compound::For(words, list) => {
                 for &(s, e) in words {
                     self.word_substitutions(s, e, ctx);
                 }
-                self.emit_fast(list, body);
+                self.emit_fast(list, items, body);
             }
-            fast::Compound::Case((s, e), items) => {
+            fast::Compound::Case((s, e), cases) => {
                 self.word_substitutions(*s, *e, ctx);
-                for (patterns, list) in items {
+                for (patterns, list) in cases {
                     for &(s, e) in patterns {
                         self.word_substitutions(s, e, ctx);
                     }
-                    self.emit_fast(list, body);
+                    self.emit_fast(list, items, body);
                 }
             }
             fast::Compound::If(branches, otherwise) => {
                 for (condition, then) in branches {
-                    self.emit_fast(condition, cond);
-                    self.emit_fast(then, body);
+                    self.emit_fast(condition, items, cond);
+                    self.emit_fast(then, items, body);
                 }
                 if let Some(list) = otherwise {
-                    self.emit_fast(list, body);
+                    self.emit_fast(list, items, body);
                 }
             }
             fast::Compound::Loop(condition, list) => {
-                self.emit_fast(condition, cond);
-                self.emit_fast(list, body);
+                self.emit_fast(condition, items, cond);
+                self.emit_fast(list, items, body);
             }
         }
     }
@@ -303,6 +305,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             nesting: ctx.nesting,
             list_index: ctx.list_index,
             condition: ctx.condition,
+            args: Vec::with_capacity(items.len()),
             ..Command::default()
         };
         let (mut lo, mut hi) = (usize::MAX, 0);
@@ -400,15 +403,12 @@ impl<'t, 'o> Builder<'t, 'o> {
             error,
             ..
         } = self;
-        let mut order: Vec<usize> = (0..commands.len()).collect();
-        order.sort_by_key(|&i| (commands[i].span.start, commands[i].span.end));
-        let mut sorted: Vec<Command> = Vec::with_capacity(commands.len());
-        let mut taken: Vec<Option<Command>> = commands.drain(..).map(Some).collect();
-        for i in order {
-            if let Some(c) = taken[i].take() {
-                sorted.push(c);
-            }
+        // Usually in order already; the sort is stable.
+        let key = |c: &Command| (c.span.start, c.span.end);
+        if !commands.is_sorted_by_key(key) {
+            commands.sort_by_key(key);
         }
+        let mut sorted = commands;
         // Pipelines: cover of their commands; drop those without commands.
         let mut spans: Vec<Option<Span>> = vec![None; pipelines.len()];
         for c in &sorted {

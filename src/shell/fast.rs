@@ -40,6 +40,9 @@ pub(crate) type Range = (usize, usize);
 pub(crate) struct Parsed {
     /// The script's list.
     pub list: Vec<AndOr>,
+    /// The items of every simple command and redirection list, which
+    /// [`Items`] index.
+    pub items: Vec<Item>,
     /// Positions of the `)` that close case patterns written without an
     /// opening `(`, inside command substitutions of the script's words.
     pub masks: Vec<usize>,
@@ -63,15 +66,18 @@ pub(crate) struct Pipe {
     pub cmds: Vec<Cmd>,
 }
 
+/// A range of [`Parsed::items`].
+pub(crate) type Items = std::ops::Range<usize>;
+
 /// One stage of a pipeline.
 #[derive(Debug)]
 pub(crate) enum Cmd {
     /// A simple command.
-    Simple(Vec<Item>),
+    Simple(Items),
     /// A compound command and the redirections after it.
-    Compound(Box<Compound>, Vec<Item>),
+    Compound(Box<Compound>, Items),
     /// A function definition: its body and the redirections after it.
-    Function(Box<Compound>, Vec<Item>),
+    Function(Box<Compound>, Items),
 }
 
 /// A compound command.
@@ -230,14 +236,22 @@ pub(crate) fn parse(text: &str, start: usize, end: usize, depth: usize) -> Optio
         return None;
     }
     let mut p = Parser::new(&text.as_bytes()[..end], start, depth);
+    // About one item per eight bytes in real scripts.
+    p.items.reserve((end - start) / 8 + 4);
     let (list, i) = p.list(0)?;
     if p.tok(i)? != Tok::Eof {
         return None;
     }
     Some(Parsed {
         list,
-        masks: p.masks,
+        items: std::mem::take(&mut p.items),
+        masks: std::mem::take(&mut p.masks),
     })
+}
+
+thread_local! {
+    /// Token buffers, reused from one parser to the next.
+    static TOKENS: std::cell::RefCell<Vec<Vec<Tok>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A recursive-descent parser over tokens lexed on demand (the end of a
@@ -249,6 +263,8 @@ struct Parser<'b> {
     pos: usize,
     /// The tokens lexed so far.
     toks: Vec<Tok>,
+    /// The items of simple commands and redirection lists.
+    items: Vec<Item>,
     /// Nesting: command substitutions and compound commands.
     depth: usize,
     /// See [`Parsed::masks`].
@@ -267,7 +283,8 @@ impl<'b> Parser<'b> {
         Parser {
             b,
             pos,
-            toks: Vec::new(),
+            toks: TOKENS.with(|t| t.borrow_mut().pop()).unwrap_or_default(),
+            items: Vec::new(),
             depth,
             masks: Vec::new(),
             failed: false,
@@ -749,8 +766,8 @@ impl<'b> Parser<'b> {
     }
 
     /// Redirections after a compound command.
-    fn redirects(&mut self, mut i: usize) -> Option<(Vec<Item>, usize)> {
-        let mut items = Vec::new();
+    fn redirects(&mut self, mut i: usize) -> Option<(Items, usize)> {
+        let first = self.items.len();
         loop {
             match self.tok(i)? {
                 Tok::Word(s, e) => {
@@ -758,18 +775,18 @@ impl<'b> Parser<'b> {
                         break;
                     };
                     let (item, next) = self.redirect(i + 1, Some(fd), s)?;
-                    items.push(item);
+                    self.items.push(item);
                     i = next;
                 }
                 Tok::Op(op, s, _) if is_redirect(op) => {
                     let (item, next) = self.redirect(i, None, s)?;
-                    items.push(item);
+                    self.items.push(item);
                     i = next;
                 }
                 _ => break,
             }
         }
-        Some((items, i))
+        Some((first..self.items.len(), i))
     }
 
     /// The descriptor number when the word token `i` (`s..e`) is one,
@@ -788,14 +805,14 @@ impl<'b> Parser<'b> {
     }
 
     fn simple(&mut self, mut i: usize) -> Option<(Cmd, usize)> {
-        let mut items = Vec::new();
+        let first = self.items.len();
         let mut named = false;
         loop {
             match self.tok(i)? {
                 Tok::Word(s, e) => {
                     if let Some(fd) = self.fd_redirect(i, s, e)? {
                         let (item, next) = self.redirect(i + 1, Some(fd), s)?;
-                        items.push(item);
+                        self.items.push(item);
                         i = next;
                         continue;
                     }
@@ -811,30 +828,30 @@ impl<'b> Parser<'b> {
                             return None;
                         }
                         if assignment(std::str::from_utf8(word).ok()?).is_some() {
-                            items.push(Item::Assign(s, e));
+                            self.items.push(Item::Assign(s, e));
                         } else if reserved(word) {
                             return None;
                         } else {
                             named = true;
-                            items.push(Item::Word(s, e));
+                            self.items.push(Item::Word(s, e));
                         }
                     } else {
-                        items.push(Item::Word(s, e));
+                        self.items.push(Item::Word(s, e));
                     }
                     i += 1;
                 }
                 Tok::Op(op, s, _) if is_redirect(op) => {
                     let (item, next) = self.redirect(i, None, s)?;
-                    items.push(item);
+                    self.items.push(item);
                     i = next;
                 }
                 _ => break,
             }
         }
-        if items.is_empty() {
+        if self.items.len() == first {
             return None;
         }
-        Some((Cmd::Simple(items), i))
+        Some((Cmd::Simple(first..self.items.len()), i))
     }
 
     /// The redirection whose operator is token `i`.
@@ -854,6 +871,23 @@ impl<'b> Parser<'b> {
             },
             i + 2,
         ))
+    }
+}
+
+impl Drop for Parser<'_> {
+    fn drop(&mut self) {
+        let mut toks = std::mem::take(&mut self.toks);
+        // Keep a few buffers of reasonable size.
+        if toks.capacity() <= 1 << 16 {
+            toks.clear();
+            TOKENS.with(|t| {
+                if let Ok(mut pool) = t.try_borrow_mut()
+                    && pool.len() < 8
+                {
+                    pool.push(toks);
+                }
+            });
+        }
     }
 }
 

@@ -43,7 +43,7 @@ fn with_env(cmd: &mut Command, dir: &Path, home: &Path) {
     cmd.current_dir(dir)
         .env("PRE_COMMIT_HOME", home)
         .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false")

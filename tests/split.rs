@@ -495,13 +495,21 @@ fn corpus_never_panics_and_every_rewrite_parses() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// A decline reason without its particulars, to count reasons by kind.
+/// A decline reason without its particulars (quoted names, line numbers),
+/// to count reasons by kind.
 fn reason_kind(r: &str) -> String {
-    let cut = r.find(['(', '`', ':']).unwrap_or(r.len());
-    let head = r[..cut].trim();
-    if head.is_empty() {
-        r.chars().take(60).collect()
-    } else {
-        head.to_string()
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in r.chars() {
+        if c == '`' {
+            if !quoted {
+                out.push_str("`…`");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
     }
+    let cut = out.find(['(', ':']).unwrap_or(out.len());
+    out[..cut].trim().to_string()
 }

@@ -409,6 +409,20 @@ fn word_value(f: &Facts<'_>, run: usize, w: &crate::shell::Word) -> Option<Strin
     f.expand(&w.value, run).filter(|v| !v.contains('$'))
 }
 
+/// [`pick`] for each artifact (its locations are a group), in order,
+/// without repeats.
+fn pick_each(groups: &[Vec<String>], entry: Option<&Entry>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in groups {
+        for l in pick(g.clone(), entry) {
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+    }
+    out
+}
+
 /// Choose which of the artifact's locations to copy: the one the entry
 /// program names, else all.
 fn pick(locations: Vec<String>, entry: Option<&Entry>) -> Vec<String> {
@@ -499,14 +513,12 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
             )),
         }
     }
-    let mut locations = Vec::new();
-    for (o, run, pos) in &outputs {
-        for l in follow(f, vec![o.clone()], *run, *pos) {
-            if !locations.contains(&l) {
-                locations.push(l);
-            }
-        }
-    }
+    let groups: Vec<Vec<String>> = outputs
+        .iter()
+        .map(|(o, run, pos)| follow(f, vec![o.clone()], *run, *pos))
+        .collect();
+    let mut locations: Vec<String> = groups.iter().flatten().cloned().collect();
+    locations.dedup();
     let mut plan = Plan::new(
         Ecosystem::Go,
         build,
@@ -539,7 +551,12 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
             }
         }
     }
-    let chosen = pick(locations, entry.as_ref());
+    let mut chosen = pick_each(&groups, entry.as_ref());
+    for l in &locations {
+        if !groups.iter().flatten().any(|g| g == l) && !chosen.contains(l) {
+            chosen.push(l.clone()); // named by the entry program
+        }
+    }
     for l in &chosen {
         plan.copies.push(ArtifactCopy {
             from: l.clone(),
@@ -548,7 +565,11 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
     }
     plan.note(
         DecisionKind::Artifact,
-        format!("the Go binary {}", list(&chosen)),
+        format!(
+            "the Go binar{} {}",
+            if chosen.len() > 1 { "ies" } else { "y" },
+            list(&chosen)
+        ),
     );
     let mut notes = Vec::new();
     if static_all {
@@ -588,7 +609,7 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
 fn with_certs(mut r: Runtime) -> Runtime {
     if r.distro.is_some() {
         r.install = vec!["ca-certificates", "tzdata"];
-        r.install_why = "CA certificates and time zones, as the distroless image has them".into();
+        r.install_why = "CA certificates and time zones, which the builder image has".into();
     }
     r
 }
@@ -646,7 +667,7 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
             source_dirs: source_dirs(f),
         },
     );
-    let mut locations = Vec::new();
+    let mut groups: Vec<Vec<String>> = Vec::new();
     for s in steps {
         let cmd = s.cmd.cmd;
         if cmd.basename() != Some("cargo") {
@@ -703,14 +724,11 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
         if names.is_empty() {
             names = rust_names(f, entry.as_ref(), &out_dir, options, &mut plan)?;
         }
-        let start: Vec<String> = names.iter().map(|n| join(&out_dir, n)).collect();
-        for l in follow(f, start, s.run, s.pos) {
-            if !locations.contains(&l) {
-                locations.push(l);
-            }
+        for n in &names {
+            groups.push(follow(f, vec![join(&out_dir, n)], s.run, s.pos));
         }
     }
-    let chosen = pick(locations, entry.as_ref());
+    let chosen = pick_each(&groups, entry.as_ref());
     for l in &chosen {
         let to =
             if l.contains("/target/") || l.ends_with("/cargo/bin") || l.contains("/.cargo/bin/") {
@@ -1520,14 +1538,12 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
             }
         }
     }
-    let mut locations = Vec::new();
-    for (o, run, pos) in &outputs {
-        for l in follow(f, vec![o.clone()], *run, *pos) {
-            if !locations.contains(&l) {
-                locations.push(l);
-            }
-        }
-    }
+    let groups: Vec<Vec<String>> = outputs
+        .iter()
+        .map(|(o, run, pos)| follow(f, vec![o.clone()], *run, *pos))
+        .collect();
+    let mut locations: Vec<String> = groups.iter().flatten().cloned().collect();
+    locations.dedup();
     let mut plan = Plan::new(
         Ecosystem::C,
         build,
@@ -1554,7 +1570,7 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
             vec![p]
         }
         _ => {
-            let chosen = pick(locations, entry.as_ref());
+            let chosen = pick_each(&groups, entry.as_ref());
             if chosen.is_empty() {
                 return Err(
                     "artifact unknown: the build names no output (-o) and ENTRYPOINT/CMD names no \

@@ -265,7 +265,14 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                     | Kind::Remove
             )
         });
-        let builder_kinds = r.cmds.iter().all(|c| is_post_build(c));
+        // Finishing or checking the build (`strip`, `npm prune`, `go test`):
+        // nothing for the runtime.
+        let builder_kinds = r.cmds.iter().all(|c| {
+            is_post_build(c)
+                || (!matches!(plan.layout, Layout::Context)
+                    && (super::analyze::is_toolchain_command(c.cmd)
+                        || matches!(c.kind, Kind::Build(_) | Kind::Deps(_))))
+        });
         let toolchain = r.cmds.iter().any(|c| {
             super::analyze::is_toolchain_command(c.cmd)
                 || matches!(c.kind, Kind::Build(_) | Kind::Deps(_))
@@ -335,6 +342,23 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                     decisions.push(Decision {
                         kind: DecisionKind::Dropped,
                         text: format!("build packages stay in the builder: {}", d.join(", ")),
+                    });
+                }
+                let finishing: Vec<String> = after
+                    .iter()
+                    .filter(|(_, a)| {
+                        *a == After::Builder && !matches!(plan.layout, Layout::BuilderDir(_))
+                    })
+                    .map(|(i, _)| format!("RUN (line {})", f.inst(*i).start_line))
+                    .collect();
+                if !finishing.is_empty() {
+                    decisions.push(Decision {
+                        kind: DecisionKind::Dropped,
+                        text: format!(
+                            "after the build, in the builder only (it finishes or checks the \
+                             build): {}",
+                            finishing.join(", ")
+                        ),
                     });
                 }
                 decisions.append(&mut fitted.decisions);
@@ -703,10 +727,32 @@ fn fit(
             ));
             continue;
         }
+        if let Some(src) = kept_copy_program(f, &keep, p, &path_dirs) {
+            if src.ends_with(".sh") || !src.contains('.') {
+                decisions.push(Decision {
+                    kind: DecisionKind::Assumed,
+                    text: format!(
+                        "`{p}`, copied from the build context, runs only programs {} has",
+                        rt.image
+                    ),
+                });
+            }
+            if src.ends_with(".sh") {
+                shell_needs.push(format!("{kw} (line {line}) runs the script {p}"));
+            }
+            continue;
+        }
+        // `npm install -g pm2` gives `pm2` and `pm2-runtime`.
         let global = replays.iter().find_map(|(run, rp)| {
             rp.globals
                 .iter()
-                .position(|(_, names)| names.iter().any(|n| n == p))
+                .position(|(_, names)| {
+                    names.iter().any(|n| {
+                        n == p
+                            || p.strip_prefix(n.as_str())
+                                .is_some_and(|r| r.starts_with('-'))
+                    })
+                })
                 .map(|k| (*run, k))
         });
         if let Some(key) = global {
@@ -1457,6 +1503,31 @@ fn kept_copy_provides(f: &Facts<'_>, _plan: &Plan, keep: &BTreeSet<usize>, path:
     keep.iter().any(|&i| {
         matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add)
             && copy_dest(f, i).is_some_and(|(_, d)| is_under(path, &d))
+    })
+}
+
+/// The source of a kept `COPY` that puts program `name` in a `PATH`
+/// directory (`COPY docker-entrypoint.sh /usr/local/bin/`).
+fn kept_copy_program(
+    f: &Facts<'_>,
+    keep: &BTreeSet<usize>,
+    name: &str,
+    path_dirs: &[String],
+) -> Option<String> {
+    keep.iter().find_map(|&i| {
+        if !matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add) {
+            return None;
+        }
+        let (sources, dest) = copy_dest(f, i)?;
+        sources.iter().find_map(|s| {
+            let base = basename(s.trim_end_matches('/'));
+            let into_dir = path_dirs.contains(&dest) && base == name;
+            let as_file = basename(&dest) == name
+                && path_dirs
+                    .iter()
+                    .any(|d| d == super::analyze::dirname(&dest));
+            (into_dir || as_file).then(|| s.clone())
+        })
     })
 }
 

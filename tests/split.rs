@@ -164,6 +164,44 @@ fn oracle_check(texts: &[(String, String)]) -> Vec<String> {
     failures
 }
 
+/// Every instruction the program needs at run time is in the runtime
+/// stage: `ENV`, `EXPOSE`, `USER`, `ENTRYPOINT`, `CMD`, `LABEL`, `VOLUME`,
+/// `HEALTHCHECK`, `STOPSIGNAL`, `WORKDIR` (a `java -jar` command may name
+/// the jar's new path).
+fn check_runtime_keeps(name: &str, original: &str, rewrite: &str) -> Vec<String> {
+    use slipway::syntax::Keyword;
+    let wanted = [
+        Keyword::Env,
+        Keyword::Expose,
+        Keyword::User,
+        Keyword::Entrypoint,
+        Keyword::Cmd,
+        Keyword::Label,
+        Keyword::Volume,
+        Keyword::Healthcheck,
+        Keyword::Stopsignal,
+        Keyword::Workdir,
+    ];
+    let before = slipway::syntax::parse(original).dockerfile;
+    let after = slipway::syntax::parse(rewrite).dockerfile;
+    let last_from = after
+        .instructions
+        .iter()
+        .rposition(|i| i.keyword == Keyword::From)
+        .unwrap_or(0);
+    let runtime: Vec<&str> = after.instructions[last_from..]
+        .iter()
+        .map(|i| i.original.as_str())
+        .collect();
+    before
+        .instructions
+        .iter()
+        .filter(|i| wanted.contains(&i.keyword) && !i.original.contains(".jar"))
+        .filter(|i| !runtime.contains(&i.original.as_str()))
+        .map(|i| format!("{name}: the runtime stage lacks `{}`", i.original))
+        .collect()
+}
+
 #[test]
 fn fixtures_split_as_expected() {
     let bless = std::env::var_os("SPLIT_BLESS").is_some();
@@ -197,6 +235,7 @@ fn fixtures_split_as_expected() {
                 ));
             }
             failures.extend(check_rewrite(&name, &got));
+            failures.extend(check_runtime_keeps(&name, &source, &got));
             rewrites.push((name, got));
         }
     }
@@ -448,6 +487,49 @@ fn the_rule_offers_the_rewrite_as_an_unsafe_fix() {
     assert!(unsafe_.dropped.is_empty(), "{:?}", unsafe_.dropped);
 }
 
+/// Each fixture with one line deleted, or repeated: the rewrite never
+/// panics, and whatever it rewrites passes the same checks.
+#[test]
+fn mutated_fixtures_never_break_the_rewrite() {
+    let mut failures = Vec::new();
+    let mut rewritten = 0;
+    for (name, path) in cases() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = source.lines().collect();
+        for i in 0..lines.len() {
+            for repeat in [false, true] {
+                let mut mutated: Vec<&str> = lines.clone();
+                if repeat {
+                    mutated.insert(i, lines[i]);
+                } else {
+                    mutated.remove(i);
+                }
+                let text = mutated.join("\n") + "\n";
+                let case = format!(
+                    "{name} ({} line {})",
+                    if repeat { "repeated" } else { "without" },
+                    i + 1
+                );
+                match std::panic::catch_unwind(|| split::split(&text, &Options::default())) {
+                    Err(_) => failures.push(format!("{case}: split panicked")),
+                    Ok(Ok(s)) => {
+                        rewritten += 1;
+                        failures.extend(check_rewrite(&case, &s.text));
+                        failures.extend(check_runtime_keeps(&case, &text, &s.text));
+                    }
+                    Ok(Err(d)) => {
+                        if d.reasons.iter().any(|r| r.contains("internal error")) {
+                            failures.push(format!("{case}: {d}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(rewritten > 100, "{rewritten}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn corpus_never_panics_and_every_rewrite_parses() {
     let Some(shared) = common::shared_dir("the split corpus test") else {
@@ -468,6 +550,7 @@ fn corpus_never_panics_and_every_rewrite_parses() {
             Err(_) => failures.push(format!("{name}: split panicked")),
             Ok(Ok(s)) => {
                 failures.extend(check_rewrite(&name, &s.text));
+                failures.extend(check_runtime_keeps(&name, source, &s.text));
                 rewritten.push((name, s.text));
             }
             Ok(Err(d)) => {

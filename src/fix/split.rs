@@ -23,11 +23,13 @@
 //! Ecosystems, by the build step found and the builder's base image:
 //!
 //! * Go: `go build -o PATH` (or the binary `ENTRYPOINT`/`CMD` names);
-//!   `gcr.io/distroless/static-debian12` with `CGO_ENABLED=0`, else the
-//!   builder's system, slim.
+//!   `gcr.io/distroless/static-debian12` with `CGO_ENABLED=0` (a slim
+//!   image with CA certificates and tzdata when a shell is needed), else
+//!   the builder's system, slim.
 //! * Rust: `cargo build` / `cargo install --path`, the binary named by
-//!   `--bin`, `ENTRYPOINT`/`CMD` or `Cargo.toml`;
-//!   `gcr.io/distroless/cc-debianN` or a slim Debian.
+//!   `--bin`, `Cargo.toml` in the build context, or `ENTRYPOINT`/`CMD`;
+//!   `gcr.io/distroless/cc-debianN`, or a slim Debian when a shell or
+//!   packages are needed.
 //! * Node.js: a dependency install and a build script; dev dependencies
 //!   pruned in the builder, the working directory copied to
 //!   `node:<tag>-slim`.
@@ -39,6 +41,13 @@
 //!   by `-o` or `ENTRYPOINT`/`CMD`, on the builder's system, slim.
 //! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
 //!   (or `runtime`).
+//!
+//! A program linked against glibc runs on the Debian release it was built
+//! on or a newer one. The runtime image follows the release the builder's
+//! tag names (`-bookworm` is Debian 12); a tag that names none (`golang:1.23`)
+//! gets Debian 13, which the knowledge base reads as what current tags are
+//! built on, and which also runs programs linked on Debian 12. A musl
+//! (Alpine) build stays on Alpine.
 
 mod analyze;
 mod ecosystems;

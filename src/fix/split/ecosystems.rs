@@ -812,7 +812,7 @@ fn rust_names(
             Some(p) => is_under(p, out_dir) || PATH_DIRS.contains(&dirname(p)),
         })
         .map(|e| (crate::shell::basename(&e.program).to_string(), e.index));
-    match cargo_names(f, options) {
+    match cargo_names(options) {
         Some(Ok(names)) => {
             let names = match &entry_name {
                 Some((n, _)) if names.len() > 1 && names.contains(n) => vec![n.clone()],
@@ -851,7 +851,7 @@ fn rust_names(
 
 /// The binaries `Cargo.toml` in the context declares: `None` without a
 /// context or file.
-fn cargo_names(_f: &Facts<'_>, options: &Options<'_>) -> Option<Result<Vec<String>, String>> {
+fn cargo_names(options: &Options<'_>) -> Option<Result<Vec<String>, String>> {
     let path = options.context?.join("Cargo.toml");
     let text = std::fs::read_to_string(&path).ok()?;
     let table: toml::Table = match text.parse() {

@@ -307,13 +307,6 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
             ));
             continue;
         };
-        if choice == After::Builder {
-            for c in &r.cmds {
-                if let Kind::Move = c.kind {
-                    // The artifact locations already account for moves.
-                }
-            }
-        }
         after.push((r.index, choice));
     }
     if !reasons.is_empty() {
@@ -664,7 +657,7 @@ fn fit(
             if p.ends_with(".sh") {
                 shell_needs.push(format!("{kw} (line {line}) runs the script {p}"));
             }
-            if plan.provides(&path) || kept_copy_provides(f, plan, &keep, &path) {
+            if plan.provides(&path) || kept_copy_provides(f, &keep, &path) {
                 continue;
             }
             if path_dirs
@@ -1499,7 +1492,7 @@ fn copy_dest(f: &Facts<'_>, i: usize) -> Option<(Vec<String>, String)> {
 }
 
 /// Whether a kept `COPY`/`ADD` puts `path` in the runtime stage.
-fn kept_copy_provides(f: &Facts<'_>, _plan: &Plan, keep: &BTreeSet<usize>, path: &str) -> bool {
+fn kept_copy_provides(f: &Facts<'_>, keep: &BTreeSet<usize>, path: &str) -> bool {
     keep.iter().any(|&i| {
         matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add)
             && copy_dest(f, i).is_some_and(|(_, d)| is_under(path, &d))

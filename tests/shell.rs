@@ -1108,23 +1108,44 @@ fn deep_nesting_is_refused() {
         .unwrap();
 }
 
-/// Thousands of commands parse in linear time, with both parsers.
+/// Thousands of commands parse in linear time, with both parsers; so do
+/// compound commands and substitutions holding case patterns.
 #[test]
 fn many_commands_are_linear() {
-    let time = |n: usize, engine: Engine| {
-        let text = "apt-get install -y pkg=1 && curl -s u | sh; ".repeat(n);
-        let mut best = std::time::Duration::MAX;
-        for _ in 0..3 {
-            let t = std::time::Instant::now();
-            let s = shell::parse_with(&text, Origin::File { offset: 0 }, engine).unwrap();
-            best = best.min(t.elapsed());
-            assert_eq!(s.commands.len(), 3 * n);
-        }
-        best
+    let parse = |unit: &str, n: usize, engine: Engine| {
+        let text = unit.repeat(n);
+        let t = std::time::Instant::now();
+        let s = shell::parse_with(&text, Origin::File { offset: 0 }, engine).unwrap();
+        (t.elapsed(), s.commands.len())
     };
-    for engine in [Engine::Fast, Engine::Brush] {
-        let small = time(500, engine);
-        let large = time(5000, engine);
+    let cases = [
+        (
+            "apt-get install -y pkg=1 && curl -s u | sh; ",
+            3,
+            Engine::Fast,
+        ),
+        (
+            "apt-get install -y pkg=1 && curl -s u | sh; ",
+            3,
+            Engine::Brush,
+        ),
+        (
+            "for x in $(ls); do echo \"$(case $x in a) b;; esac)\"; done | sort; ",
+            4,
+            Engine::Fast,
+        ),
+    ];
+    for (unit, per_unit, engine) in cases {
+        // Small and large runs alternate, so that a busy machine slows both.
+        let (mut small, mut large) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..5 {
+            let (t, commands) = parse(unit, 500, engine);
+            assert_eq!(commands, per_unit * 500);
+            small = small.min(t);
+            let (t, commands) = parse(unit, 5000, engine);
+            assert_eq!(commands, per_unit * 5000);
+            large = large.min(t);
+        }
         // Linear is 10x; allow for noise, refuse quadratic (100x).
         assert!(large < small * 40, "{engine:?}: {small:?} vs {large:?}");
     }

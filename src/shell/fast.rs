@@ -283,7 +283,11 @@ impl<'b> Parser<'b> {
         Parser {
             b,
             pos,
-            toks: TOKENS.with(|t| t.borrow_mut().pop()).unwrap_or_default(),
+            toks: TOKENS
+                .try_with(|t| t.try_borrow_mut().ok()?.pop())
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
             items: Vec::new(),
             depth,
             masks: Vec::new(),
@@ -880,7 +884,7 @@ impl Drop for Parser<'_> {
         // Keep a few buffers of reasonable size.
         if toks.capacity() <= 1 << 16 {
             toks.clear();
-            TOKENS.with(|t| {
+            let _ = TOKENS.try_with(|t| {
                 if let Ok(mut pool) = t.try_borrow_mut()
                     && pool.len() < 8
                 {

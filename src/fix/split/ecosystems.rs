@@ -189,7 +189,7 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
     let plan = match ecosystem {
         Ecosystem::Go => go(f, &steps),
         Ecosystem::Rust => rust(f, &steps, options),
-        Ecosystem::Node => node(f, &steps),
+        Ecosystem::Node => node(f, &steps, options),
         Ecosystem::Python => python(f, &pips),
         Ecosystem::Java => java(f, &steps),
         Ecosystem::Dotnet => dotnet(f, &steps, options),
@@ -884,7 +884,7 @@ fn cargo_names(options: &Options<'_>) -> Option<Result<Vec<String>, String>> {
     }
 }
 
-fn node(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
+fn node(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Plan, String> {
     let build_step = steps.last().ok_or("no node build")?;
     let build = build_step.run;
     if f.base.family != "node" {
@@ -993,6 +993,9 @@ fn node(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         );
         plan.builder_tail.push(line);
     }
+    if install.dev && !pruned {
+        start_needs_no_dev_dependency(f, options, &mut plan)?;
+    }
     plan.copies.push(ArtifactCopy {
         from: w.clone(),
         to: w.clone(),
@@ -1037,6 +1040,74 @@ fn node(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         );
     }
     Ok(plan)
+}
+
+/// The program a Node.js image starts must survive the prune of dev
+/// dependencies: with `package.json` in the build context, the script that
+/// `npm start` (`yarn start`, `npm run X`, `npx X`) runs must not start
+/// with a dev dependency (`ts-node`, `nodemon`...). Without it, that is an
+/// assumption.
+fn start_needs_no_dev_dependency(
+    f: &Facts<'_>,
+    options: &Options<'_>,
+    plan: &mut Plan,
+) -> Result<(), String> {
+    let Some(i) = last_of(f, Keyword::Entrypoint).or_else(|| last_of(f, Keyword::Cmd)) else {
+        return Ok(());
+    };
+    let words: Vec<String> = match &f.inst(i).args {
+        Args::Exec(w) => w.iter().map(|w| w.value.to_string()).collect(),
+        Args::Text(t) => t.value.split_whitespace().map(str::to_string).collect(),
+        _ => return Ok(()),
+    };
+    let word = |k: usize| words.get(k).map(String::as_str);
+    // (script name, or the program `npx` runs)
+    let (script, program) = match (word(0), word(1), word(2)) {
+        (Some("npm"), Some("start"), _) | (Some("yarn" | "pnpm"), Some("start"), _) => {
+            (Some("start"), None)
+        }
+        (Some("npm" | "yarn" | "pnpm"), Some("run" | "run-script"), Some(s)) => (Some(s), None),
+        (Some("npx"), Some(p), _) => (None, Some(p.to_string())),
+        _ => return Ok(()),
+    };
+    let package = options
+        .context
+        .and_then(|c| std::fs::read_to_string(c.join("package.json")).ok())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let Some(package) = package else {
+        if let Some(s) = script {
+            plan.note(
+                DecisionKind::Assumed,
+                format!(
+                    "the `{s}` script needs no dev dependency (package.json was not read: pass \
+                     the build context)"
+                ),
+            );
+        }
+        return Ok(());
+    };
+    let program = match (script, program) {
+        (_, Some(p)) => Some(p),
+        (Some(s), None) => package["scripts"][s].as_str().and_then(|cmd| {
+            cmd.split_whitespace()
+                .find(|t| !t.contains('='))
+                .map(str::to_string)
+        }),
+        (None, None) => None,
+    };
+    let Some(program) = program else {
+        return Ok(());
+    };
+    let dev = package["devDependencies"].get(&program).is_some()
+        && package["dependencies"].get(&program).is_none();
+    if dev {
+        return Err(format!(
+            "the {} runs `{program}`, a dev dependency in package.json, which pruning the dev \
+             dependencies removes",
+            f.inst(i).keyword
+        ));
+    }
+    Ok(())
 }
 
 /// The `pip install` commands of the stage, with their runs.

@@ -2,6 +2,7 @@
 
 use super::Rule;
 
+pub mod base_image_outside_fleet_set;
 pub mod latest_base_image_tag;
 pub mod untagged_base_image;
 
@@ -9,4 +10,5 @@ pub mod untagged_base_image;
 pub static RULES: &[&dyn Rule] = &[
     &untagged_base_image::UntaggedBaseImage,
     &latest_base_image_tag::LatestBaseImageTag,
+    &base_image_outside_fleet_set::BaseImageOutsideFleetSet,
 ];

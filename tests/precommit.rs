@@ -125,7 +125,10 @@ fn hooks_stop_a_bad_dockerfile_and_pass_a_good_one() {
     let r = commit(&repo, &home, "fixable");
     assert_ne!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let fixed = std::fs::read_to_string(repo.join("Dockerfile")).unwrap();
-    assert!(!fixed.contains("MAINTAINER") && fixed.contains("LABEL"), "{fixed}");
+    assert!(
+        !fixed.contains("MAINTAINER") && fixed.contains("LABEL"),
+        "{fixed}"
+    );
     assert_eq!(git(&repo, &["add", "Dockerfile"]).code, 0);
     let r = commit(&repo, &home, "fixed");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);

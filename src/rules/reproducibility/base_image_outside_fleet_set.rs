@@ -131,7 +131,10 @@ mod tests {
         assert!(allows("localhost:5000/base:1", &r("localhost:5000/base:1")));
         assert!(allows("localhost:5000/base", &r("localhost:5000/base:2")));
         let d = "sha256:0123456789012345678901234567890123456789012345678901234567890123";
-        assert!(allows(&format!("alpine@{d}"), &r(&format!("alpine:3.24@{d}"))));
+        assert!(allows(
+            &format!("alpine@{d}"),
+            &r(&format!("alpine:3.24@{d}"))
+        ));
         assert!(!allows(&format!("alpine@{d}"), &r("alpine:3.24")));
     }
 }

@@ -24,6 +24,7 @@ pub mod syntax;
 pub mod rules;
 pub mod settings;
 pub mod shell;
+pub mod split;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use fix::{FixOutcome, Policy, fix_file};

@@ -16,7 +16,7 @@
 
 mod common;
 
-use slipway::fix::split::{self, ALREADY_MULTI_STAGE, Options};
+use slipway::split::{self, ALREADY_MULTI_STAGE, Options};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,11 +1,11 @@
 //! `slipway split`: rewrite a single-stage Dockerfile into a builder stage
-//! and a small runtime stage (see [`crate::fix::split`]), or say why not.
+//! and a small runtime stage (see [`crate::split`]), or say why not.
 
 use super::Status;
 use super::check::{STDIN_NAME, decode};
 use super::discover::{self, display};
 use super::output::{self, ColorChoice, ToolError};
-use crate::fix::split::{self, Options};
+use crate::split::{self, Options};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 

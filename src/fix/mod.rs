@@ -19,7 +19,9 @@
 //! gives the fixed text: every byte outside those edits is kept, line endings
 //! and byte-order mark included.
 
-pub mod split;
+/// The multi-stage rewrite lives below the rules (it is the fix of
+/// `single-stage-build`); it is re-exported here for discoverability.
+pub use crate::split;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::rules::FixKind;

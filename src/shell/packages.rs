@@ -991,6 +991,24 @@ pub fn is_cache_cleanup(cmd: &Command) -> Option<Cleanup> {
     if yes { cache(m) } else { None }
 }
 
+/// Whether a command removes system packages: `apt-get`/`apt`
+/// `purge`/`remove`, `apk del`, `dnf`/`yum` `remove`/`erase`, `microdnf
+/// remove`, `zypper remove`/`rm`.
+pub fn is_removal(cmd: &Command) -> bool {
+    let Some(name) = cmd.basename() else {
+        return false;
+    };
+    let verbs: &[&str] = match name {
+        "apt-get" | "apt" => &["purge", "remove"],
+        "apk" => &["del"],
+        "dnf" | "yum" => &["remove", "erase"],
+        "microdnf" => &["remove"],
+        "zypper" => &["remove", "rm"],
+        _ => return false,
+    };
+    cmd.args.iter().any(|w| verbs.contains(&w.value.as_str()))
+}
+
 /// A download tool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Downloader {

@@ -86,17 +86,10 @@ pub(crate) fn list_names(names: &[&str]) -> (String, &'static str) {
     (list, if unique.len() == 1 { "is" } else { "are" })
 }
 
-/// Whether a command removes system packages (`apt-get purge`, `apk del`,
-/// `dnf remove`...).
+/// Whether a command removes system packages (see
+/// [`packages::is_removal`]).
 pub(crate) fn is_package_removal(cmd: &Command) -> bool {
-    use super::cache::is_with_arg;
-    is_with_arg(cmd, "apt-get", &["purge", "remove"])
-        || is_with_arg(cmd, "apt", &["purge", "remove"])
-        || is_with_arg(cmd, "apk", &["del"])
-        || is_with_arg(cmd, "dnf", &["remove", "erase"])
-        || is_with_arg(cmd, "yum", &["remove", "erase"])
-        || is_with_arg(cmd, "microdnf", &["remove"])
-        || is_with_arg(cmd, "zypper", &["remove", "rm"])
+    packages::is_removal(cmd)
 }
 
 /// The span of the last command of `RUN` `index` matching `install` that no

@@ -2,7 +2,7 @@
 
 use super::{is_package_removal, shipping_runs};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::fix::split;
+use crate::split;
 use crate::rules::cache::for_each_command;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::builds::{BuildStep, build_step};

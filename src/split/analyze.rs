@@ -252,7 +252,7 @@ pub(crate) fn kind(cmd: &Command) -> Kind {
     if packages::is_cache_cleanup(cmd).is_some() {
         return Kind::Cleanup;
     }
-    if crate::rules::size::is_package_removal(cmd) {
+    if crate::shell::packages::is_removal(cmd) {
         return Kind::Remove;
     }
     let Some(name) = cmd.basename() else {

@@ -2,10 +2,10 @@
 
 use super::{is_package_removal, shipping_runs};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::split;
 use crate::rules::cache::for_each_command;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::builds::{BuildStep, build_step};
+use crate::split;
 use crate::syntax::Span;
 
 /// The rule.

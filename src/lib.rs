@@ -17,6 +17,8 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod fleet;
+pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod syntax;

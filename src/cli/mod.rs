@@ -10,6 +10,7 @@
 mod check;
 pub mod discover;
 pub mod fix;
+mod fleet;
 pub mod output;
 mod parse;
 mod rules;
@@ -22,6 +23,7 @@ use output::ColorChoice;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub use fleet::{FleetArgs, FleetFormat};
 pub use size::{SizeArgs, SizeFormat};
 pub use split::SplitArgs;
 
@@ -67,6 +69,8 @@ pub struct Cli {
 pub enum Command {
     /// Check Dockerfiles and report problems.
     Check(CheckArgs),
+    /// Report every service of a repository: sizes, findings, savings, costs, base images, changes, a Bake plan.
+    Fleet(FleetArgs),
     /// Print the syntax tree of a Dockerfile.
     Parse(ParseArgs),
     /// Explain a rule: its code, name, severity, equivalents and document.
@@ -75,6 +79,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Estimate the size of the image a Dockerfile builds, per stage and instruction.
     Size(SizeArgs),
+    /// Run the language server: LSP over standard input and output, for editors.
+    Server,
     /// Rewrite a single-stage Dockerfile into a builder and a small runtime stage.
     Split(SplitArgs),
 }
@@ -268,10 +274,16 @@ pub fn main() -> ExitCode {
 pub fn run(cli: &Cli) -> Status {
     match &cli.command {
         Command::Check(args) => check::run(args),
+        Command::Fleet(args) => fleet::run(args),
         Command::Parse(args) => parse::run(args),
         Command::Rule(args) => rules::explain(args),
         Command::Rules(args) => rules::list(args),
         Command::Size(args) => size::run(args),
+        // LSP's exit codes: 0 after `shutdown`, 1 without (Findings is 1).
+        Command::Server => match crate::lsp::run_stdio() {
+            crate::lsp::Ending::Clean => Status::Clean,
+            crate::lsp::Ending::Abrupt => Status::Findings,
+        },
         Command::Split(args) => split::run(args),
     }
 }

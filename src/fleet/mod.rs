@@ -11,7 +11,8 @@
 //! base images by family, [`changed`] finds the services a Git change
 //! rebuilds, and [`bake`] writes a plan for `docker buildx bake`.
 //!
-//! This module sits above `rules`, `fix` and `config`, and below `cli`.
+//! This module sits above `rules`, `split`, `fix` and `config`, and below
+//! `cli`.
 
 pub mod plan;
 pub mod sources;
@@ -99,6 +100,8 @@ pub struct After {
     pub savings: Option<i64>,
     /// Why the saving is unknown, or what it assumes.
     pub note: Option<String>,
+    /// Why `slipway split` did not rewrite a single-stage file, if it did not.
+    pub no_split: Option<String>,
 }
 
 /// What the fleet view knows about one service.
@@ -375,15 +378,15 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
     let mut text = fixed.text;
     let mut split_note = None;
     if before.stages == 1 && target.is_none() {
-        let options = crate::fix::split::Options {
+        let options = crate::split::Options {
             context: Some(&service.context),
         };
-        match crate::fix::split::split(&text, &options) {
+        match crate::split::split(&text, &options) {
             Ok(s) => {
                 rewrites.push(format!("split: build + runtime on {}", s.runtime_image));
                 text = s.text;
             }
-            Err(d) => split_note = Some(format!("no split: {d}")),
+            Err(d) => split_note = Some(d.to_string()),
         }
     }
     let after = if rewrites.is_empty() {
@@ -392,7 +395,8 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
             base: before.base.clone(),
             rewrites,
             savings: Some(0),
-            note: Some(split_note.unwrap_or_else(|| "nothing to rewrite".into())),
+            note: Some("nothing to rewrite".into()),
+            no_split: split_note,
         })
     } else {
         estimate_text(&text, &settings, target, &service.context, ignore.as_deref()).and_then(
@@ -418,6 +422,7 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
                     rewrites,
                     savings,
                     note,
+                    no_split: split_note,
                 })
             },
         )
@@ -612,7 +617,7 @@ pub fn cost(reports: &[ServiceReport], p: CostParams, after: bool) -> Cost {
             f(c.base_bytes)
         ),
         format!(
-            "new layers: ({} images − {} of their base images) = {} × {} builds/day = {}/day",
+            "new layers: ({} of images − {} of their base images, each counted in its image) = {} × {} builds/day = {}/day",
             f(c.image_bytes),
             f(c.image_bytes - c.own_bytes),
             f(c.own_bytes),

@@ -217,7 +217,7 @@ pub fn target_name(name: &str) -> String {
 
 /// A Bake file (JSON) building `services` in parallel: one target per
 /// service with its context and Dockerfile (relative to `root`, where
-/// `docker buildx bake -f - ` is to be run), the stage, the tag (the
+/// `docker buildx bake` is to be run), the stage, the tag (the
 /// service's image, else `<name>:latest`, or `<registry>/<name>:latest`
 /// with a registry), and a `default` group of them all. With `cache`, each
 /// target reads and writes that cache (`gha` for the GitHub Actions cache,

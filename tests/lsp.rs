@@ -356,6 +356,56 @@ fn code_actions_offer_each_fix_and_fix_all() {
     c.finish();
 }
 
+#[test]
+fn a_single_stage_build_can_be_rewritten_as_a_multi_stage_one() {
+    let dir = workspace();
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let text = "FROM golang:1.22\r\nWORKDIR /src\r\nCOPY . .\r\n# é🐳\r\nRUN go build -o /usr/local/bin/server .\r\nCMD [\"server\"]\r\n";
+    let mut c = Client::start();
+    c.open(&uri, text);
+    let at = json!({"line": 0, "character": 0});
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                "context": {"diagnostics": [], "only": ["refactor"]}}),
+        )
+        .unwrap();
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let rewrite = &actions[0];
+    assert_eq!(rewrite["kind"], "refactor.rewrite");
+    let title = rewrite["title"].as_str().unwrap();
+    assert!(
+        title.starts_with("Rewrite as a multi-stage build on "),
+        "{title}"
+    );
+    assert!(title.ends_with("(unsafe)"), "{title}");
+    assert!(rewrite["isPreferred"].is_null());
+    let edits = rewrite["edit"]["changes"][uri.as_str()].as_array().unwrap();
+    let options = slipway::split::Options {
+        context: Some(dir.path()),
+    };
+    let expected = slipway::split::split(text, &options).expect("the rewrite applies");
+    assert_eq!(apply(text, edits), expected.text);
+    // A file it does not apply to: no such action.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": "FROM alpine:3.20\n"}]}),
+    );
+    c.diagnostics(&uri);
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                "context": {"diagnostics": []}}),
+        )
+        .unwrap();
+    assert_eq!(actions, json!([]));
+    c.finish();
+}
+
 /// Apply LSP text edits (not overlapping) to `text`.
 fn apply(text: &str, edits: &[Value]) -> String {
     let offset = |p: &Value| {

@@ -1,5 +1,6 @@
 //! Code actions: each fix on the requested range as a quick fix, "Fix all
-//! safe problems" with the fix engine, and the multi-stage rewrite.
+//! safe problems" with the fix engine, and the multi-stage rewrite of the
+//! whole document ([`crate::split`], as minimal edits) wherever it applies.
 
 use super::Document;
 use super::convert::{self, meets};
@@ -78,10 +79,30 @@ pub fn actions(
             ));
         }
     }
+    let (ignore, context) = super::surroundings(doc.path.as_deref());
+    if wanted(only, CodeActionKind::REFACTOR_REWRITE.as_str()) {
+        let options = crate::split::Options {
+            context: context.as_deref(),
+        };
+        if let Ok(split) = crate::split::split(text, &options) {
+            let edits = crate::split::edits(text, &split.text);
+            if !edits.is_empty() {
+                out.push(action(
+                    format!(
+                        "Rewrite as a multi-stage build on {} (unsafe)",
+                        split.runtime_image
+                    ),
+                    CodeActionKind::REFACTOR_REWRITE,
+                    None,
+                    edit(uri, convert::text_edits(&edits, text, &doc.index)),
+                    None,
+                ));
+            }
+        }
+    }
     let Some(resolved) = &linted.settings else {
         return out;
     };
-    let (ignore, context) = super::surroundings(doc.path.as_deref());
     let info = crate::FileInfo {
         dockerignore: ignore.as_deref(),
         context: context.as_deref(),

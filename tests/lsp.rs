@@ -226,6 +226,8 @@ fn ranges_are_utf16_around_non_ascii_text() {
     assert_eq!(d["severity"], 2);
     assert_eq!(d["source"], "slipway");
     assert_eq!(d["data"]["name"], "apt-get-missing-yes");
+    let href = d["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.ends_with("/rules/apt-get-missing-yes.md"), "{href}");
     assert_eq!(d["data"]["fix"]["applicability"], "safe");
     assert!(d["message"].as_str().unwrap().contains("-y"));
     // `curl` unpinned: a warning inside the same line.

@@ -511,3 +511,52 @@ fn the_bake_plan() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
 }
+
+mod common;
+
+/// `../shared/corpus` as one large fleet: each file a service in its own
+/// directory. Every file is reported; those that do not parse say so; the
+/// totals and the cost model add up.
+#[test]
+fn the_corpus_as_one_fleet() {
+    let Some(shared) = common::shared_dir("the corpus fleet test") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = common::corpus_files(&shared);
+    let mut broken = 0;
+    for (i, (_, path)) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        let parses = slipway::syntax::decode(&bytes)
+            .is_ok_and(|text| slipway::syntax::parse(text).errors.is_empty());
+        broken += usize::from(!parses);
+        let d = dir.path().join(format!("s{i:04}"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("Dockerfile"), bytes).unwrap();
+    }
+    let r = json(dir.path(), &["fleet", "--format", "json", "--isolated"]);
+    let t = &r["totals"];
+    assert_eq!(t["services"], files.len());
+    assert_eq!(t["not_parsed"], broken);
+    assert_eq!(
+        t["multi_stage"].as_u64().unwrap() + t["single_stage"].as_u64().unwrap(),
+        (files.len() - broken) as u64
+    );
+    let c = &r["cost"]["before"];
+    let n = |v: &Value| v.as_u64().unwrap();
+    assert_eq!(n(&c["registry_per_day"]), n(&c["own_bytes"]) * 24);
+    assert_eq!(
+        n(&c["registry_total"]),
+        n(&c["registry_per_day"]) * 30 + n(&c["base_bytes"])
+    );
+    assert!(n(&c["base_bytes"]) <= n(&c["image_bytes"]));
+    assert!(n(&r["cost"]["after"]["image_bytes"]) <= n(&c["image_bytes"]));
+    eprintln!(
+        "corpus fleet: {} services, {} not parsed, images {} bytes, after {} bytes, {} base images",
+        t["services"],
+        t["not_parsed"],
+        t["estimated_bytes"],
+        t["after_bytes"],
+        c["base_images"].as_object().unwrap().len()
+    );
+}

@@ -366,16 +366,26 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
         .collect();
 
     // After: the safe fixes, then the split when single-stage.
-    let fixed = crate::fix_file(source, &settings, info, Policy::new(false));
+    // Linting again only when a finding has a safe fix.
+    let policy = Policy::new(false);
+    let fixable = diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| policy.accepts(f.applicability))
+    });
     let mut rewrites = Vec::new();
-    if fixed.fixed() > 0 {
-        rewrites.push(format!(
-            "{} safe fix{}",
-            fixed.fixed(),
-            if fixed.fixed() == 1 { "" } else { "es" }
-        ));
+    let mut text = source.to_string();
+    if fixable {
+        let fixed = crate::fix_file(source, &settings, info, policy);
+        if fixed.fixed() > 0 {
+            rewrites.push(format!(
+                "{} safe fix{}",
+                fixed.fixed(),
+                if fixed.fixed() == 1 { "" } else { "es" }
+            ));
+        }
+        text = fixed.text;
     }
-    let mut text = fixed.text;
     let mut split_note = None;
     if before.stages == 1 && target.is_none() {
         let options = crate::split::Options {

@@ -96,7 +96,6 @@ fn absolute(p: &Path) -> PathBuf {
 /// then every service built `FROM` the image of a changed service (its
 /// Compose `image:` or Bake tag). In the services' order.
 pub fn changed(services: &[Service], root: &Path, files: &[PathBuf]) -> Vec<Changed> {
-    let _ = root;
     let mut reasons: Vec<Vec<String>> = vec![Vec::new(); services.len()];
     for (i, s) in services.iter().enumerate() {
         let dockerfile = absolute(&s.dockerfile);

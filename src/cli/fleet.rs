@@ -566,14 +566,15 @@ fn human(view: &View<'_>) -> String {
             "\nSuggested common set (one variant per family and role)"
         );
         for f in &multi {
+            let saves = match (f.saved_bytes, f.unknown) {
+                (0, u) if u > 0 => "an unknown amount".to_string(),
+                (b, 0) => format_bytes(b),
+                (b, _) => format!("{} or more", format_bytes(b)),
+            };
             let _ = writeln!(
                 out,
-                "  {} ({}): use {} everywhere, saves {}{} of base layers (registry and each node)",
-                f.family,
-                f.role,
-                f.suggested,
-                format_bytes(f.saved_bytes),
-                if f.unknown > 0 { " or more" } else { "" }
+                "  {} ({}): use {} everywhere, saves {saves} of base layers (registry and each node)",
+                f.family, f.role, f.suggested,
             );
         }
     }

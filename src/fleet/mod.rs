@@ -676,7 +676,8 @@ pub struct Family {
     /// The variants in use, most used first.
     pub variants: Vec<Variant>,
     /// The variant suggested for the whole fleet in this role: the most
-    /// used, then the smallest, then the first by name.
+    /// used, then the smallest, then the first by name; a `latest` tag only
+    /// when no other variant is in use.
     pub suggested: String,
     /// The bytes of the other variants, each stored once in the registry
     /// and pulled once per node, that standardizing on `suggested` saves.
@@ -732,9 +733,20 @@ pub fn consolidation(reports: &[ServiceReport]) -> Vec<Family> {
                 )
                 .then(a.image.cmp(&b.image))
         });
-        let suggested = variants[0].image.clone();
-        let saved_bytes = variants[1..].iter().filter_map(|v| v.bytes).sum();
-        let unknown = variants[1..].iter().filter(|v| v.bytes.is_none()).count();
+        // A moving tag is no common ground: `latest` only when nothing else
+        // is in use.
+        let pick = variants
+            .iter()
+            .position(|v| !v.image.ends_with(":latest"))
+            .unwrap_or(0);
+        let suggested = variants[pick].image.clone();
+        let others = variants
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != pick)
+            .map(|(_, v)| v);
+        let saved_bytes = others.clone().filter_map(|v| v.bytes).sum();
+        let unknown = others.filter(|v| v.bytes.is_none()).count();
         out.push(Family {
             family,
             role: if role == 0 { "runtime" } else { "build" },

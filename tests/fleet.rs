@@ -64,7 +64,7 @@ fn fleet() -> tempfile::TempDir {
     write(
         r,
         "py/Dockerfile",
-        "FROM python:3.12-slim\nCMD [\"python\"]\n",
+        "FROM python:3.12-slim\nCOPY --from=acme/base:1 /etc/motd /etc/motd\nCMD [\"python\"]\n",
     );
     write(
         r,
@@ -396,17 +396,17 @@ fn changed_services_honor_dockerignore_and_image_dependencies() {
         r,
         &["fleet", "--changed-since", "HEAD~1", "--format", "names"],
     );
-    assert_eq!(out, "api\napp\nbase\n");
+    assert_eq!(out, "api\napp\nbase\npy\n");
     let j = json(
         r,
         &["fleet", "--changed-since", "HEAD~1", "--format", "json"],
     );
-    assert_eq!(names(&j), ["api", "app", "base"]);
+    assert_eq!(names(&j), ["api", "app", "base", "py"]);
     let changed = j["changed"].as_array().unwrap();
     assert_eq!(changed[0]["reasons"], serde_json::json!(["api/main.go"]));
     assert_eq!(
         changed[1]["reasons"],
-        serde_json::json!(["built on the image of base"])
+        serde_json::json!(["uses the image of base"])
     );
     // A changed Dockerfile outside the context's files: tools/Dockerfile.cron
     // is in the context of tools too.
@@ -419,15 +419,15 @@ fn changed_services_honor_dockerignore_and_image_dependencies() {
         r,
         &["fleet", "--changed-since", "HEAD", "--format", "names"],
     );
-    assert_eq!(out, "app\nbase\ntools\ntools/cron\n");
+    assert_eq!(out, "app\nbase\npy\ntools\ntools/cron\n");
     // The GitHub Actions matrix.
     let m = json(
         r,
         &["fleet", "--changed-since", "HEAD", "--format", "matrix"],
     );
-    assert_eq!(m["include"][2]["service"], "tools");
-    assert_eq!(m["include"][2]["context"], "tools");
-    assert_eq!(m["include"][3]["dockerfile"], "tools/Dockerfile.cron");
+    assert_eq!(m["include"][3]["service"], "tools");
+    assert_eq!(m["include"][3]["context"], "tools");
+    assert_eq!(m["include"][4]["dockerfile"], "tools/Dockerfile.cron");
     // A bad revision is an error.
     let (code, _, err) = slipway(r, &["fleet", "--changed-since", "nope"]);
     assert_eq!(code, 2, "{err}");

@@ -44,8 +44,8 @@ only what a service adds on top of its base image.
 
 --changed-since REV keeps the services whose Dockerfile or build context changed since REV \
 (`git diff --name-only REV` plus new files), honoring each context's .dockerignore, and the \
-services built FROM their images. --bake prints a docker-bake.json for `docker buildx bake -f \
-FILE`, run from PATH (the plan's paths are relative to it).
+services that use their images (FROM, COPY --from). --bake prints a docker-bake.json for \
+`docker buildx bake -f FILE`, run from PATH (the plan's paths are relative to it).
 
 Exit status: 0 the report was printed (also when some Dockerfiles do not parse: the report \
 says so), 2 PATH is not a directory, Git failed, or a configuration is bad.")]

@@ -93,8 +93,9 @@ fn absolute(p: &Path) -> PathBuf {
 /// The services a change to `files` (absolute paths) rebuilds: a changed
 /// Dockerfile, or a changed file of the build context that its
 /// `.dockerignore` does not leave out (a changed ignore file counts), and
-/// then every service built `FROM` the image of a changed service (its
-/// Compose `image:` or Bake tag). In the services' order.
+/// then every service that uses the image of a changed service (its
+/// Compose `image:` or Bake tag) in a `FROM`, a `COPY --from` or a
+/// `RUN --mount=from=`. In the services' order.
 pub fn changed(services: &[Service], root: &Path, files: &[PathBuf]) -> Vec<Changed> {
     let mut reasons: Vec<Vec<String>> = vec![Vec::new(); services.len()];
     for (i, s) in services.iter().enumerate() {
@@ -149,10 +150,21 @@ pub fn changed(services: &[Service], root: &Path, files: &[PathBuf]) -> Vec<Chan
                 model
                     .stages
                     .iter()
-                    .filter_map(|st| match &st.base {
-                        crate::model::Base::Image(r) => images.get(&super::normalize(r)).copied(),
-                        _ => None,
+                    .flat_map(|st| {
+                        let base = match &st.base {
+                            crate::model::Base::Image(r) => Some(super::normalize(r)),
+                            _ => None,
+                        };
+                        // `COPY --from=<image>` and `RUN --mount=from=<image>`.
+                        let copied = st.deps.iter().filter_map(|d| match &d.target {
+                            crate::model::DepTarget::Image(name) => {
+                                ImageRef::parse(name).ok().map(|r| super::normalize(&r))
+                            }
+                            crate::model::DepTarget::Stage(_) => None,
+                        });
+                        base.into_iter().chain(copied).collect::<Vec<_>>()
                     })
+                    .filter_map(|name| images.get(&name).copied())
                     .collect()
             })
             .collect();
@@ -164,7 +176,7 @@ pub fn changed(services: &[Service], root: &Path, files: &[PathBuf]) -> Vec<Chan
                     continue;
                 }
                 if let Some(&j) = bases[i].iter().find(|&&j| j != i && !reasons[j].is_empty()) {
-                    reasons[i].push(format!("built on the image of {}", services[j].name));
+                    reasons[i].push(format!("uses the image of {}", services[j].name));
                     more = true;
                 }
             }

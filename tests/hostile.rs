@@ -97,6 +97,40 @@ fn a_50_mb_file() {
     assert!(!out.stdout.is_empty(), "no statistics printed");
 }
 
+/// 50 MB that the time does not grow with the square of: comment lines around
+/// a few instructions, and one `RUN` whose arguments run over a million
+/// continuation lines.
+#[test]
+fn a_50_mb_file_of_comments_and_continuations() {
+    let mut text = String::from("FROM alpine:3.19\nMAINTAINER me\n");
+    let mut i = 0;
+    while text.len() < 25_000_000 {
+        writeln!(
+            text,
+            "# comment line {i} padding the file out to fifty megabytes"
+        )
+        .unwrap();
+        i += 1;
+    }
+    text.push_str("RUN echo \\\n");
+    while text.len() < 50_000_000 {
+        writeln!(text, "    word{i} \\").unwrap();
+        i += 1;
+    }
+    text.push_str("    end\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    let out = slipway(dir.path(), &["check", "--format", "concise", "Dockerfile"]);
+    assert_eq!(out.code, 1, "stderr:\n{}", head(&out.stderr));
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with("Dockerfile:2:1:") && l.contains("SW501")),
+        "stdout:\n{}",
+        head(&out.stdout)
+    );
+}
+
 #[test]
 fn a_1_mb_line() {
     let mut line = String::from("FROM alpine:3.19\nRUN echo");

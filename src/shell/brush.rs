@@ -325,9 +325,10 @@ impl Walker<'_, '_, '_, '_> {
                 }
             }
         }
+        let last_or = ors.iter().rposition(|&o| o);
         for (i, p) in pipes.into_iter().enumerate() {
             let ctx = self.b.list_item(ctx);
-            let condition = ctx.condition || p.bang || ors[i..].iter().any(|&o| o);
+            let condition = ctx.condition || p.bang || last_or.is_some_and(|j| j >= i);
             self.pipeline(p, Ctx { condition, ..ctx });
         }
     }

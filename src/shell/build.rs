@@ -190,9 +190,12 @@ impl<'t, 'o> Builder<'t, 'o> {
     /// constructs.
     fn emit_fast(&mut self, list: &[fast::AndOr], items: &[Item], ctx: Ctx) {
         for and_or in list {
+            // A pipeline is a condition when an `||` follows it: found once
+            // per list, so that a long `&&` chain stays linear.
+            let last_or = and_or.ors.iter().rposition(|&or| or);
             for (i, pipe) in and_or.pipelines.iter().enumerate() {
                 let ctx = self.list_item(ctx);
-                let condition = ctx.condition || pipe.bang || and_or.ors[i..].iter().any(|&or| or);
+                let condition = ctx.condition || pipe.bang || last_or.is_some_and(|j| j >= i);
                 let ctx = Ctx { condition, ..ctx };
                 let idx = (pipe.cmds.len() >= 2).then(|| self.pipeline(pipe.cmds.len()));
                 for (stage, cmd) in pipe.cmds.iter().enumerate() {

@@ -324,7 +324,8 @@ impl Rule for MissingCacheMount {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (i, inst) in runs(cx) {
-            let targets = cache_targets(inst);
+            // tmpfs mounts keep nothing between builds: only cache mounts count.
+            let targets = super::mount_targets(inst, &["cache"]);
             let mut seen: Vec<&'static str> = Vec::new();
             let mut found = Vec::new();
             for_each_command(cx, i, |cmd| {
@@ -370,38 +371,4 @@ impl Rule for MissingCacheMount {
             }
         }
     }
-}
-
-/// The targets of the `type=cache` mounts of a `RUN` (tmpfs mounts keep
-/// nothing between builds).
-fn cache_targets(inst: &Instruction) -> Vec<String> {
-    let inst = inst.effective();
-    let mut out = Vec::new();
-    for flag in inst
-        .flags
-        .iter()
-        .filter(|f| f.name.eq_ignore_ascii_case("mount"))
-    {
-        let Some(spec) = flag.value.as_deref() else {
-            continue;
-        };
-        let fields = crate::model::stages::mount_fields(spec);
-        let field = |key: &str| {
-            fields
-                .iter()
-                .rev()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .and_then(|(_, v)| v.as_deref())
-        };
-        if !field("type").is_some_and(|k| k.eq_ignore_ascii_case("cache")) {
-            continue;
-        }
-        if let Some(target) = field("target")
-            .or_else(|| field("dst"))
-            .or_else(|| field("destination"))
-        {
-            out.push(target.to_string());
-        }
-    }
-    out
 }

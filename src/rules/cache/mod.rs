@@ -187,6 +187,13 @@ pub(crate) fn is_dynamic(w: &Word) -> bool {
 /// The targets of the cache and tmpfs mounts of a `RUN` (or of the `RUN`
 /// inside an `ONBUILD`).
 pub(crate) fn cache_mount_targets(inst: &Instruction) -> Vec<String> {
+    mount_targets(inst, &["cache", "tmpfs"])
+}
+
+/// The targets of the mounts of a `RUN` (or of the `RUN` inside an
+/// `ONBUILD`) whose type is one of `kinds` (a mount without a type is a
+/// bind mount).
+pub(crate) fn mount_targets(inst: &Instruction, kinds: &[&str]) -> Vec<String> {
     let inst = inst.effective();
     let mut out = Vec::new();
     for flag in inst
@@ -206,7 +213,7 @@ pub(crate) fn cache_mount_targets(inst: &Instruction) -> Vec<String> {
                 .and_then(|(_, v)| v.as_deref())
         };
         let kind = field("type").unwrap_or("bind");
-        if !kind.eq_ignore_ascii_case("cache") && !kind.eq_ignore_ascii_case("tmpfs") {
+        if !kinds.iter().any(|k| kind.eq_ignore_ascii_case(k)) {
             continue;
         }
         if let Some(target) = field("target")

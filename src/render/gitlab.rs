@@ -77,12 +77,7 @@ fn category(code: &str) -> &'static str {
 
 /// Append one file's issues to `out` as JSON objects separated by commas.
 pub fn render_file(out: &mut Vec<u8>, path: &str, source: &str, diagnostics: &[Diagnostic]) {
-    for (i, issue) in issues(path, source, diagnostics).iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let _ = serde_json::to_writer(&mut *out, issue);
-    }
+    super::push_json_items(out, &issues(path, source, diagnostics));
 }
 
 /// Write the report: `fragments` are [`render_file`] outputs; a file that
@@ -93,17 +88,7 @@ pub fn write_report<'f>(
     errors: &[FileError],
 ) -> io::Result<()> {
     out.write_all(b"[")?;
-    let mut first = true;
-    for fragment in fragments {
-        if fragment.is_empty() {
-            continue;
-        }
-        if !first {
-            out.write_all(b",")?;
-        }
-        first = false;
-        out.write_all(fragment)?;
-    }
+    let mut first = !super::write_fragments(out, fragments)?;
     for e in errors {
         if !first {
             out.write_all(b",")?;

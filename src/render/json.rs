@@ -156,13 +156,7 @@ pub fn diagnostics<'a>(
 /// Append one file's diagnostics to `out` as JSON objects separated by commas
 /// (a fragment of the `"diagnostics"` array, for [`write_report`]).
 pub fn render_file(out: &mut Vec<u8>, path: &str, source: &str, diags: &[Diagnostic]) {
-    for (i, d) in diagnostics(path, source, diags).iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Serializing these plain structs into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, d);
-    }
+    super::push_json_items(out, &diagnostics(path, source, diags));
 }
 
 /// Write the document: `fragments` are [`render_file`] outputs (empty ones are
@@ -173,17 +167,7 @@ pub fn write_report<'f>(
     errors: &[FileError],
 ) -> io::Result<()> {
     write!(out, "{{\"version\":{VERSION},\"diagnostics\":[")?;
-    let mut first = true;
-    for fragment in fragments {
-        if fragment.is_empty() {
-            continue;
-        }
-        if !first {
-            out.write_all(b",")?;
-        }
-        first = false;
-        out.write_all(fragment)?;
-    }
+    super::write_fragments(out, fragments)?;
     out.write_all(b"],\"errors\":")?;
     let errors: Vec<JsonError> = errors.iter().map(JsonError::from).collect();
     serde_json::to_writer(&mut *out, &errors)?;

@@ -64,6 +64,36 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Append `items` to `out` as JSON values separated by commas: one file's
+/// fragment of a JSON array, for [`write_fragments`]. Serializing plain
+/// values into a `Vec` cannot fail.
+pub(crate) fn push_json_items<T: serde::Serialize>(out: &mut Vec<u8>, items: &[T]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut *out, item);
+    }
+}
+
+/// Write the files' fragments of one JSON array, separated by commas,
+/// skipping empty ones. Returns whether anything was written (so that more
+/// elements can follow with a comma).
+pub(crate) fn write_fragments<'f>(
+    out: &mut (impl std::io::Write + ?Sized),
+    fragments: impl IntoIterator<Item = &'f [u8]>,
+) -> std::io::Result<bool> {
+    let mut first = true;
+    for fragment in fragments.into_iter().filter(|f| !f.is_empty()) {
+        if !first {
+            out.write_all(b",")?;
+        }
+        first = false;
+        out.write_all(fragment)?;
+    }
+    Ok(!first)
+}
+
 /// The largest character boundary of `s` at or before `offset`.
 pub(crate) fn floor_char_boundary(s: &str, offset: usize) -> usize {
     let mut o = offset.min(s.len());

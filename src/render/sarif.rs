@@ -174,13 +174,7 @@ fn results(path: &str, source: &str, diagnostics: &[Diagnostic]) -> Vec<Value> {
 /// Append one file's results to `out` as JSON objects separated by commas
 /// (a fragment of the `results` array, for [`write_report`]).
 pub fn render_file(out: &mut Vec<u8>, path: &str, source: &str, diagnostics: &[Diagnostic]) {
-    for (i, r) in results(path, source, diagnostics).iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Serializing a Value into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, r);
-    }
+    super::push_json_items(out, &results(path, source, diagnostics));
 }
 
 /// Write the SARIF log: `fragments` are [`render_file`] outputs.
@@ -225,17 +219,7 @@ pub fn write_report<'f>(
         errors.is_empty(),
         serde_json::to_string(&notifications)?,
     )?;
-    let mut first = true;
-    for fragment in fragments {
-        if fragment.is_empty() {
-            continue;
-        }
-        if !first {
-            out.write_all(b",")?;
-        }
-        first = false;
-        out.write_all(fragment)?;
-    }
+    super::write_fragments(out, fragments)?;
     out.write_all(b"]}]}\n")
 }
 

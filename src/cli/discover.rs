@@ -180,6 +180,32 @@ fn clean(path: &Path) -> PathBuf {
     p.to_path_buf()
 }
 
+/// Read one input named on the command line (`-` is standard input): the
+/// name it is shown under, and its bytes. A FIFO, a directory or another
+/// special file is refused before it is opened (opening a FIFO would wait for
+/// a writer).
+pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), FileError> {
+    use std::io::Read;
+    let stdin_name = super::check::STDIN_NAME;
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        return match io::stdin().lock().read_to_end(&mut bytes) {
+            Ok(_) => Ok((stdin_name.to_string(), bytes)),
+            Err(e) => Err(FileError {
+                path: stdin_name.to_string(),
+                message: io_message(&e),
+                position: None,
+            }),
+        };
+    }
+    let meta = fs::metadata(path).map_err(|e| path_error(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path, &meta.file_type()));
+    }
+    let bytes = fs::read(path).map_err(|e| path_error(path, &e))?;
+    Ok((display(path), bytes))
+}
+
 /// A path as shown to the user.
 pub fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()

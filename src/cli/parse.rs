@@ -1,18 +1,18 @@
 //! `slipway parse`: the syntax tree of one file, for people debugging a
 //! Dockerfile and for comparing with other parsers.
 
-use super::check::{STDIN_NAME, decode};
-use super::discover::{self, display};
+use super::check::decode;
+use super::discover;
 use super::output::{self, ToolError};
 use super::{ParseArgs, ParseFormat, Status};
 use crate::diagnostic::Diagnostic;
-use crate::render::{FileError, human::Human};
+use crate::render::human::Human;
 use crate::syntax::{self, dump};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 /// Run `parse`.
 pub fn run(args: &ParseArgs) -> Status {
-    let (path, bytes) = match read(args) {
+    let (path, bytes) = match discover::read_input(&args.file) {
         Ok(read) => read,
         Err(e) => {
             output::report(args.color, &ToolError::new(e.one_line()));
@@ -47,27 +47,4 @@ pub fn run(args: &ParseArgs) -> Status {
     } else {
         Status::Findings
     }
-}
-
-/// The file's name as shown, and its bytes.
-fn read(args: &ParseArgs) -> Result<(String, Vec<u8>), FileError> {
-    let path = &args.file;
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        return match io::stdin().lock().read_to_end(&mut bytes) {
-            Ok(_) => Ok((STDIN_NAME.to_string(), bytes)),
-            Err(e) => Err(FileError {
-                path: STDIN_NAME.to_string(),
-                message: discover::io_message(&e),
-                position: None,
-            }),
-        };
-    }
-    // Look before opening: opening a FIFO would wait for a writer.
-    let meta = std::fs::metadata(path).map_err(|e| discover::path_error(path, &e))?;
-    if !meta.is_file() {
-        return Err(discover::not_regular(path, &meta.file_type()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
-    Ok((display(path), bytes))
 }

@@ -5,7 +5,7 @@
 //! (1 MB = 1,000,000 bytes); JSON gives bytes.
 
 use super::Status;
-use super::check::{STDIN_NAME, decode};
+use super::check::decode;
 use super::discover::{self, display};
 use super::output::{self, ColorChoice, ToolError};
 use crate::config::{Overrides, Resolver};
@@ -15,7 +15,7 @@ use crate::model::size::{
 };
 use crate::render::human::Human;
 use serde_json::json;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Output formats of `size`.
@@ -105,7 +105,8 @@ impl From<ToolError> for Failure {
 /// the configured budget.
 fn estimate_file(args: &SizeArgs) -> Result<(String, Estimate, Option<u64>), Failure> {
     let stdin = args.file.as_os_str() == "-";
-    let (path, bytes) = read(&args.file).map_err(|e| ToolError::new(e.one_line()))?;
+    let (path, bytes) =
+        discover::read_input(&args.file).map_err(|e| ToolError::new(e.one_line()))?;
     let source = decode(&path, &bytes).map_err(|e| ToolError::new(e.one_line()))?;
 
     let mut build_args = Vec::new();
@@ -220,28 +221,6 @@ fn dockerignore(file: &Path, stdin: bool, context: Option<&Path>) -> Option<Vec<
         .into_iter()
         .find_map(|p| std::fs::read_to_string(p).ok())
         .map(|text| crate::model::dockerignore::patterns(&text))
-}
-
-/// The file's name as shown, and its bytes.
-fn read(path: &Path) -> Result<(String, Vec<u8>), crate::render::FileError> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        return match io::stdin().lock().read_to_end(&mut bytes) {
-            Ok(_) => Ok((STDIN_NAME.to_string(), bytes)),
-            Err(e) => Err(crate::render::FileError {
-                path: STDIN_NAME.to_string(),
-                message: discover::io_message(&e),
-                position: None,
-            }),
-        };
-    }
-    // Look before opening: opening a FIFO would wait for a writer.
-    let meta = std::fs::metadata(path).map_err(|e| discover::path_error(path, &e))?;
-    if !meta.is_file() {
-        return Err(discover::not_regular(path, &meta.file_type()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
-    Ok((display(path), bytes))
 }
 
 /// A figure with what is known about it: `412 MB`, `~412 MB` (estimated),

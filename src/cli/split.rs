@@ -2,11 +2,11 @@
 //! and a small runtime stage (see [`crate::split`]), or say why not.
 
 use super::Status;
-use super::check::{STDIN_NAME, decode};
-use super::discover::{self, display};
+use super::check::decode;
+use super::discover;
 use super::output::{self, ColorChoice, ToolError};
 use crate::split::{self, Options};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `slipway split`.
@@ -55,7 +55,7 @@ pub fn run(args: &SplitArgs) -> Status {
         );
         return Status::Error;
     }
-    let (name, bytes) = match read(&args.file) {
+    let (name, bytes) = match discover::read_input(&args.file) {
         Ok(r) => r,
         Err(e) => {
             output::report(args.color, &ToolError::new(e.one_line()));
@@ -126,26 +126,4 @@ pub fn run(args: &SplitArgs) -> Status {
     } else {
         Status::Error
     }
-}
-
-/// The file's name as shown, and its bytes.
-fn read(path: &Path) -> Result<(String, Vec<u8>), crate::render::FileError> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        return match io::stdin().lock().read_to_end(&mut bytes) {
-            Ok(_) => Ok((STDIN_NAME.to_string(), bytes)),
-            Err(e) => Err(crate::render::FileError {
-                path: STDIN_NAME.to_string(),
-                message: discover::io_message(&e),
-                position: None,
-            }),
-        };
-    }
-    // Look before opening: opening a FIFO would wait for a writer.
-    let meta = std::fs::metadata(path).map_err(|e| discover::path_error(path, &e))?;
-    if !meta.is_file() {
-        return Err(discover::not_regular(path, &meta.file_type()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
-    Ok((display(path), bytes))
 }

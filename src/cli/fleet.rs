@@ -29,6 +29,15 @@ pub enum FleetFormat {
     Matrix,
 }
 
+/// Build plans `fleet --emit` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Emit {
+    /// A docker-bake.hcl for `docker buildx bake`.
+    Bake,
+    /// The same plan as docker-bake.json (also `--bake`).
+    BakeJson,
+}
+
 /// Arguments of `slipway fleet`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -44,8 +53,13 @@ only what a service adds on top of its base image.
 
 --changed-since REV keeps the services whose Dockerfile or build context changed since REV \
 (`git diff --name-only REV` plus new files), honoring each context's .dockerignore, and the \
-services that use their images (FROM, COPY --from). --bake prints a docker-bake.json for \
-`docker buildx bake -f FILE`, run from PATH (the plan's paths are relative to it).
+services that use their images (FROM, COPY --from).
+
+--emit bake writes a docker-bake.hcl (--emit bake-json, or --bake, the same plan as \
+docker-bake.json) for `docker buildx bake -f FILE`, run from PATH (the plan's contexts are \
+relative to it): one target per service (with --changed-since, per changed service) with its \
+context, Dockerfile, stage, tags, platforms and cache, and a `default` group of them all. \
+Target names are the services' names reduced to letters, digits, `-` and `_`, made unique.
 
 Exit status: 0 the report was printed (also when some Dockerfiles do not parse: the report \
 says so), 2 PATH is not a directory, Git failed, or a configuration is bad.")]
@@ -83,25 +97,46 @@ pub struct FleetArgs {
     /// Only the services whose Dockerfile or build context changed since this Git revision.
     #[arg(long, value_name = "REV", help_heading = "Changes and builds")]
     pub changed_since: Option<String>,
-    /// Print a docker-bake.json that builds the services (with --changed-since: the changed ones).
-    #[arg(long, help_heading = "Changes and builds")]
+    /// Write a build plan for the services instead of the report (with --changed-since: the changed ones).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PLAN",
+        group = "plan",
+        help_heading = "Changes and builds"
+    )]
+    pub emit: Option<Emit>,
+    /// The same as `--emit bake-json`: print a docker-bake.json.
+    #[arg(long, group = "plan", help_heading = "Changes and builds")]
     pub bake: bool,
-    /// With --bake: tag images `<REGISTRY>/<service>:latest` (a Compose `image:` or Bake tag wins).
+    /// With --emit: tag images `<REGISTRY>/<target>:latest` (a Compose `image:` or Bake tag wins).
     #[arg(
         long,
         value_name = "REGISTRY",
-        requires = "bake",
+        requires = "plan",
         help_heading = "Changes and builds"
     )]
     pub registry: Option<String>,
-    /// With --bake: the build cache, `gha` (GitHub Actions) or a registry prefix (`<PREFIX>/<service>:cache`).
+    /// With --emit: the build cache, `gha` (GitHub Actions, a scope per target) or a registry prefix (`<PREFIX>/<target>:cache`).
     #[arg(
         long,
         value_name = "CACHE",
-        requires = "bake",
+        requires = "plan",
         help_heading = "Changes and builds"
     )]
     pub cache: Option<String>,
+    /// With --emit: the platforms of targets whose service declares none (Compose `build.platforms`, Bake `platforms`); comma-separated or repeated.
+    #[arg(
+        long,
+        value_name = "PLATFORM",
+        value_delimiter = ',',
+        requires = "plan",
+        help_heading = "Changes and builds"
+    )]
+    pub platform: Vec<String>,
+    /// Write the report or plan to this file instead of standard output (created or replaced).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Use this configuration file for every Dockerfile.
     #[arg(
         long,
@@ -196,26 +231,58 @@ pub fn services(root: &Path) -> (Vec<Service>, Vec<String>) {
     (sources::merge(declared, &found.dockerfiles, root), notes)
 }
 
-/// Run `fleet`.
+/// What `fleet` prints: the report or plan, and notes for standard error
+/// (for a plan or a list, which have no place for them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FleetOutput {
+    /// The text for standard output (or `--output`).
+    pub text: String,
+    /// Notes on what was skipped, for standard error.
+    pub notes: Vec<String>,
+}
+
+/// Run `fleet`: print [`report`]'s text (to `--output` if given) and its
+/// notes.
 pub fn run(args: &FleetArgs) -> Status {
+    let out = match report(args) {
+        Ok(out) => out,
+        Err(e) => {
+            output::report(args.color, &*e);
+            return Status::Error;
+        }
+    };
+    if !out.notes.is_empty() {
+        let mut err = std::io::stderr().lock();
+        for n in &out.notes {
+            let _ = writeln!(err, "note: {n}");
+        }
+    }
+    if output::with_output(args.output.as_deref(), args.color, |w| {
+        w.write_all(out.text.as_bytes())
+    }) {
+        Status::Clean
+    } else {
+        Status::Error
+    }
+}
+
+/// Everything `slipway fleet` does but printing: find the services under
+/// the path, keep the changed ones (`--changed-since`), and write the plan
+/// (`--emit`), the list (`--format names|matrix`) or the report (analyzing
+/// every service in parallel). The error is why nothing could be written
+/// (not a directory, a bad configuration, Git failed).
+pub fn report(args: &FleetArgs) -> Result<FleetOutput, Box<dyn miette::Diagnostic>> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if !root.is_dir() {
-        output::report(
-            args.color,
-            &ToolError::new(format!("{} is not a directory", show(&root))),
-        );
-        return Status::Error;
+        return Err(Box::new(ToolError::new(format!(
+            "{} is not a directory",
+            show(&root)
+        ))));
     }
     let resolver = if args.isolated {
         Resolver::isolated(Overrides::default())
     } else if let Some(path) = &args.config {
-        match Resolver::explicit(path, Overrides::default()) {
-            Ok(r) => r,
-            Err(e) => {
-                output::report(args.color, &e);
-                return Status::Error;
-            }
-        }
+        Resolver::explicit(path, Overrides::default()).map_err(|e| Box::new(e) as Box<_>)?
     } else {
         Resolver::discover(Overrides::default())
     };
@@ -225,13 +292,8 @@ pub fn run(args: &FleetArgs) -> Status {
     let mut changed: Option<Vec<plan::Changed>> = None;
     let services: Vec<Service> = match &args.changed_since {
         Some(rev) => {
-            let files = match plan::changed_files(&root, rev) {
-                Ok(f) => f,
-                Err(e) => {
-                    output::report(args.color, &ToolError::new(e));
-                    return Status::Error;
-                }
-            };
+            let files = plan::changed_files(&root, rev)
+                .map_err(|e| Box::new(ToolError::new(e)) as Box<_>)?;
             let c = fleet::changed(&all, &root, &files);
             let keep: Vec<Service> = all
                 .iter()
@@ -244,37 +306,34 @@ pub fn run(args: &FleetArgs) -> Status {
         None => all,
     };
 
-    let print = |text: &str| {
-        if output::with_stdout(args.color, |out| out.write_all(text.as_bytes())) {
-            Status::Clean
-        } else {
-            Status::Error
-        }
-    };
-
-    if args.bake {
+    let emit = args.emit.or(args.bake.then_some(Emit::BakeJson));
+    if let Some(emit) = emit {
         let refs: Vec<&Service> = services.iter().collect();
-        let plan = fleet::bake(
-            &refs,
-            &root,
-            args.registry.as_deref(),
-            args.cache.as_deref(),
-        );
-        for n in &notes {
-            let _ = writeln!(std::io::stderr().lock(), "note: {n}");
-        }
-        return print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&plan).unwrap_or_default()
-        ));
+        let options = plan::BakeOptions {
+            registry: args.registry.clone(),
+            cache: args.cache.as_deref().map(plan::Cache::parse),
+            platforms: args.platform.clone(),
+        };
+        let plan = fleet::bake(&refs, &root, &options);
+        let text = match emit {
+            Emit::Bake => plan.to_hcl(),
+            Emit::BakeJson => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
+            ),
+        };
+        return Ok(FleetOutput { text, notes });
     }
     match args.format {
         FleetFormat::Names => {
-            let mut out = String::new();
+            let mut text = String::new();
             for s in &services {
-                let _ = writeln!(out, "{}", s.name);
+                let _ = writeln!(text, "{}", s.name);
             }
-            return print(&out);
+            return Ok(FleetOutput {
+                text,
+                notes: Vec::new(),
+            });
         }
         FleetFormat::Matrix => {
             let include: Vec<serde_json::Value> = services
@@ -287,7 +346,10 @@ pub fn run(args: &FleetArgs) -> Status {
                     })
                 })
                 .collect();
-            return print(&format!("{}\n", json!({ "include": include })));
+            return Ok(FleetOutput {
+                text: format!("{}\n", json!({ "include": include })),
+                notes: Vec::new(),
+            });
         }
         _ => {}
     }
@@ -325,7 +387,10 @@ pub fn run(args: &FleetArgs) -> Status {
         FleetFormat::Markdown => markdown(&view),
         _ => human(&view),
     };
-    print(&text)
+    Ok(FleetOutput {
+        text,
+        notes: Vec::new(),
+    })
 }
 
 struct View<'a> {

@@ -23,7 +23,7 @@ use output::ColorChoice;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use fleet::{FleetArgs, FleetFormat};
+pub use fleet::{Emit, FleetArgs, FleetFormat, FleetOutput, report as fleet_report};
 pub use size::{SizeArgs, SizeFormat};
 pub use split::SplitArgs;
 

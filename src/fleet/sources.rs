@@ -23,6 +23,9 @@ pub struct Service {
     /// The image name it is tagged with (`image:` in Compose, the first of
     /// `tags` in Bake), if any.
     pub image: Option<String>,
+    /// The platforms it is built for (`build.platforms` in Compose,
+    /// `platforms` in Bake); empty when none are declared.
+    pub platforms: Vec<String>,
     /// Where it was declared: `Dockerfile`, `compose.yaml`, `docker-bake.json`
     /// (the file's path relative to the root).
     pub origin: String,
@@ -93,9 +96,15 @@ pub fn relative(path: &Path, base: &Path) -> PathBuf {
     out
 }
 
-/// A path as shown: `/`-separated.
+/// A path as shown: `/`-separated (on Windows, `\` becomes `/`; elsewhere
+/// a `\` is part of a file name and stays).
 pub fn show(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let s = path.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
 }
 
 /// The services declared by a Compose file at `path` (whose `build:`
@@ -129,6 +138,7 @@ pub fn compose_services(
             .get("image")
             .and_then(|v| v.as_str())
             .map(str::to_string);
+        let platforms = strings(build.get("platforms"));
         let (context, dockerfile, target) = match build {
             serde_yaml_ng::Value::String(c) => (c.clone(), None, None),
             serde_yaml_ng::Value::Mapping(_) => {
@@ -162,7 +172,12 @@ pub fn compose_services(
             }
         };
         if let Some(s) = local_service(name, &context, dockerfile.as_deref(), dir, &shown, notes) {
-            out.push(Service { target, image, ..s });
+            out.push(Service {
+                target,
+                image,
+                platforms,
+                ..s
+            });
         }
     }
     out
@@ -214,6 +229,15 @@ pub fn bake_services(
                     .and_then(|a| a.first())
                     .and_then(|v| v.as_str())
                     .map(str::to_string),
+                platforms: t
+                    .get("platforms")
+                    .and_then(|v| v.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 ..s
             });
         }
@@ -245,8 +269,21 @@ fn local_service(
         context,
         target: None,
         image: None,
+        platforms: Vec::new(),
         origin: shown.to_string(),
     })
+}
+
+/// The strings of a YAML sequence (`platforms: [linux/amd64]`); nothing
+/// for anything else.
+fn strings(v: Option<&serde_yaml_ng::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_sequence())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The service of a Dockerfile found on disk that no Compose or Bake file
@@ -286,6 +323,7 @@ pub fn dockerfile_service(path: &Path, root: &Path) -> Service {
         context,
         target: None,
         image: None,
+        platforms: Vec::new(),
     }
 }
 

@@ -424,9 +424,16 @@ impl BakePlan {
             "# Written by `slipway fleet --emit bake`. Run `docker buildx bake -f <this file>`\n\
              # from the directory given to `slipway fleet`: contexts are relative to it.\n\n",
         );
-        out.push_str("group \"default\" {\n  targets = ");
-        hcl_list(&mut out, self.targets.iter().map(|t| t.name.as_str()));
-        out.push_str("\n}\n");
+        // The group's list, one target a line (a fleet has many).
+        out.push_str("group \"default\" {\n  targets = [");
+        for (i, t) in self.targets.iter().enumerate() {
+            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            out.push_str(&hcl_string(&t.name));
+        }
+        if !self.targets.is_empty() {
+            out.push_str(",\n  ");
+        }
+        out.push_str("]\n}\n");
         for t in &self.targets {
             out.push_str("\ntarget ");
             out.push_str(&hcl_string(&t.name));
@@ -578,8 +585,15 @@ mod tests {
             "{hcl}"
         );
         assert!(
-            hcl.contains("group \"default\" {\n  targets = [\"web\", \"api\"]\n}\n"),
+            hcl.contains(
+                "group \"default\" {\n  targets = [\n    \"web\",\n    \"api\",\n  ]\n}\n"
+            ),
             "{hcl}"
+        );
+        let empty = BakePlan::default().to_hcl();
+        assert!(
+            empty.ends_with("group \"default\" {\n  targets = []\n}\n"),
+            "{empty}"
         );
     }
 }

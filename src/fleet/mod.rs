@@ -212,7 +212,25 @@ fn estimate_text(
     if !parse.errors.is_empty() {
         return None;
     }
-    let file = &parse.dockerfile;
+    Some(estimate_parsed(
+        source,
+        &parse.dockerfile,
+        settings,
+        target,
+        context,
+        ignore,
+    ))
+}
+
+/// [`estimate_text`] of a file already parsed without errors.
+fn estimate_parsed(
+    source: &str,
+    file: &crate::syntax::Dockerfile,
+    settings: &Settings,
+    target: Option<&str>,
+    context: &Path,
+    ignore: Option<&[String]>,
+) -> (Sized, Vec<String>) {
     let model = Model::build(file, &settings.build_args);
     let target = target.and_then(|t| model.stage_by_ref(t)).map(|s| s.index);
     let pragmas = crate::rules::suppress::pragmas(source, file);
@@ -232,7 +250,7 @@ fn estimate_text(
     };
     let est = size::estimate(&input, &|i| cx.instruction_scripts(i));
     let bases = external_bases(&model);
-    Some((sized(&est, &model), bases))
+    (sized(&est, &model), bases)
 }
 
 fn external_bases(model: &Model) -> Vec<String> {
@@ -332,15 +350,14 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
         dockerignore: ignore.as_deref(),
         context: Some(&service.context),
     };
-    let Some((before, base_images)) = estimate_text(
+    let (before, base_images) = estimate_parsed(
         source,
+        &parse.dockerfile,
         &settings,
         target,
         &service.context,
         ignore.as_deref(),
-    ) else {
-        return ServiceReport::broken(service, "does not parse".into());
-    };
+    );
 
     // Findings: worst first, then by position.
     let diagnostics = crate::lint_file(source, &settings, info);
@@ -376,7 +393,13 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
     let mut rewrites = Vec::new();
     let mut text = source.to_string();
     if fixable {
-        let fixed = crate::fix_file(source, &settings, info, policy);
+        // The first text `fix_with` lints is `source`, linted above with
+        // the same settings: its diagnostics are not computed twice.
+        let mut first = Some(diagnostics);
+        let fixed = crate::fix::fix_with(source, policy, &mut |text| match first.take() {
+            Some(d) if text == source => d,
+            _ => crate::lint_file(text, &settings, info),
+        });
         if fixed.fixed() > 0 {
             rewrites.push(format!(
                 "{} safe fix{}",

@@ -213,15 +213,15 @@ fn common_references() {
     assert_eq!(slim.family, "node");
     assert_eq!(slim.variant, "slim");
     assert_eq!(slim.os, "debian");
-    assert_eq!(slim.libc.as_deref(), Some("glibc"));
-    assert_eq!(slim.package_manager.as_deref(), Some("apt"));
+    assert_eq!(slim.libc, Some("glibc"));
+    assert_eq!(slim.package_manager, Some("apt"));
     assert!(slim.shell);
     assert_eq!(slim.compressed_bytes, Some(80_451_137));
 
     let py = known("python:3.14-alpine");
-    assert_eq!((py.variant.as_str(), py.os.as_str()), ("alpine", "alpine"));
-    assert_eq!(py.libc.as_deref(), Some("musl"));
-    assert_eq!(py.package_manager.as_deref(), Some("apk"));
+    assert_eq!((py.variant, py.os), ("alpine", "alpine"));
+    assert_eq!(py.libc, Some("musl"));
+    assert_eq!(py.package_manager, Some("apk"));
 
     let go = known("golang:1.26");
     assert_eq!(go.variant, "full");
@@ -253,10 +253,7 @@ fn common_references() {
     let Lookup::Known(scratch) = image("scratch") else {
         panic!("scratch");
     };
-    assert_eq!(
-        (scratch.os.as_str(), scratch.compressed_bytes),
-        ("scratch", Some(0))
-    );
+    assert_eq!((scratch.os, scratch.compressed_bytes), ("scratch", Some(0)));
 }
 
 #[test]
@@ -318,7 +315,7 @@ fn lighter_alternatives_exist_and_are_lighter() {
     for info in knowledge::images() {
         let size = info.compressed_size();
         let size = *size.value().unwrap();
-        for tag in &info.lighter {
+        for tag in info.lighter {
             let r = format!("{}:{tag}", info.family);
             let lighter = image(&r);
             let lighter = lighter

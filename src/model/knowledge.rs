@@ -98,43 +98,43 @@ impl<T> Lookup<T> {
 pub struct ImageInfo {
     /// The image family, as [`ImageRef::family`] gives it: `node`,
     /// `gcr.io/distroless/static-debian12`, `mcr.microsoft.com/dotnet/sdk`.
-    pub family: String,
+    pub family: &'static str,
     /// The tag the figures are for (the entry's first tag pattern).
-    pub tag_pattern: String,
+    pub tag_pattern: &'static str,
     /// Every tag pattern the figures are for; `*` stands for any run of
     /// characters.
-    pub tags: Vec<String>,
+    pub tags: &'static [&'static str],
     /// Tag patterns of the same variant that have no figure of their own and
     /// are sized from this entry (an estimate).
-    pub approx_tags: Vec<String>,
+    pub approx_tags: &'static [&'static str],
     /// Other family names for the same image (`gcr.io/distroless/static`).
-    pub aliases: Vec<String>,
+    pub aliases: &'static [&'static str],
     /// The variant kind: `full`, `slim`, `alpine`, `distroless`, `jdk`,
     /// `jre`, `sdk`, `runtime`, `minimal`, ...
-    pub variant: String,
+    pub variant: &'static str,
     /// The base OS: `debian`, `ubuntu`, `alpine`, `distroless`, `busybox` or
     /// `scratch`.
-    pub os: String,
+    pub os: &'static str,
     /// Whether the image has a shell (`/bin/sh`).
     pub shell: bool,
     /// The package manager (`apt`, `apk`, `microdnf`), or `None`.
-    pub package_manager: Option<String>,
+    pub package_manager: Option<&'static str>,
     /// The C library (`glibc`, `musl`), or `None` (static images).
-    pub libc: Option<String>,
+    pub libc: Option<&'static str>,
     /// The pull size in bytes (compressed layers), when known.
     pub compressed_bytes: Option<u64>,
     /// The size on disk in bytes, when known.
     pub uncompressed_bytes: Option<u64>,
     /// Lighter tags of the same family, for the heavy-base-image rule.
-    pub lighter: Vec<String>,
+    pub lighter: &'static [&'static str],
     /// Where the figures come from.
-    pub source: String,
+    pub source: &'static str,
     /// The date of the figures (build or layer date), `YYYY-MM-DD`.
-    pub date: String,
+    pub date: &'static str,
     /// Where the uncompressed figure comes from, when not from `source`.
-    pub uncompressed_source: Option<String>,
+    pub uncompressed_source: Option<&'static str>,
     /// The date of the uncompressed figure, when not `date`.
-    pub uncompressed_date: Option<String>,
+    pub uncompressed_date: Option<&'static str>,
     /// Whether the figures were read from their source (false for
     /// third-party figures and figures not read at this tag).
     pub verified: bool,
@@ -191,7 +191,7 @@ impl ImageInfo {
 /// is [`Lookup::Unknown`] otherwise.
 pub fn image(r: &ImageRef) -> Lookup<&'static ImageInfo> {
     if r.is_scratch() {
-        return Lookup::Known(&*SCRATCH);
+        return Lookup::Known(&SCRATCH);
     }
     let kb = &*IMAGES;
     let family = kb.canonical_family(&r.family());
@@ -200,8 +200,8 @@ pub fn image(r: &ImageRef) -> Lookup<&'static ImageInfo> {
     };
     let (tag, digest_default) = match r.effective_tag() {
         Some(tag) => (tag.to_owned(), false),
-        None => match kb.digest_default.get(family.as_str()) {
-            Some(tag) => (tag.clone(), true),
+        None => match DIGEST_DEFAULTS.iter().find(|(f, _)| *f == family) {
+            Some((_, tag)) => ((*tag).to_owned(), true),
             None => {
                 return Lookup::Unknown(format!(
                     "{r}: a digest-only reference to {family}, whose tags differ in size"
@@ -209,7 +209,7 @@ pub fn image(r: &ImageRef) -> Lookup<&'static ImageInfo> {
             }
         },
     };
-    let Some((info, exact)) = best_match(entries.iter().map(|&i| &kb.images[i]), &tag) else {
+    let Some((info, exact)) = best_match(entries.iter().map(|&i| &IMAGE_DATA[i]), &tag) else {
         return Lookup::Unknown(format!("no size data for {family}:{tag}"));
     };
     if digest_default {
@@ -234,13 +234,13 @@ pub fn image(r: &ImageRef) -> Lookup<&'static ImageInfo> {
 
 /// Every base image entry, in file order.
 pub fn images() -> &'static [ImageInfo] {
-    &IMAGES.images
+    IMAGE_DATA
 }
 
 /// The image families the knowledge base has entries for (not their
 /// aliases), in file order.
 pub fn families() -> impl Iterator<Item = &'static str> {
-    IMAGES.families.iter().map(String::as_str)
+    IMAGES.families.iter().copied()
 }
 
 /// The installed size in bytes of one Debian 12 (bookworm, amd64) package,
@@ -479,83 +479,37 @@ fn best_match<'a>(
     best.map(|(info, exact, _)| (info, exact))
 }
 
-static SCRATCH: LazyLock<ImageInfo> = LazyLock::new(|| ImageInfo {
-    family: "scratch".into(),
-    tag_pattern: String::new(),
-    tags: Vec::new(),
-    approx_tags: Vec::new(),
-    aliases: Vec::new(),
-    variant: "scratch".into(),
-    os: "scratch".into(),
+static SCRATCH: ImageInfo = ImageInfo {
+    family: "scratch",
+    tag_pattern: "",
+    tags: &[],
+    approx_tags: &[],
+    aliases: &[],
+    variant: "scratch",
+    os: "scratch",
     shell: false,
     package_manager: None,
     libc: None,
     compressed_bytes: Some(0),
     uncompressed_bytes: Some(0),
-    lighter: Vec::new(),
-    source: "BuildKit: `FROM scratch` starts from an empty filesystem".into(),
-    date: "2026-08-21".into(),
+    lighter: &[],
+    source: "BuildKit: `FROM scratch` starts from an empty filesystem",
+    date: "2026-08-21",
     uncompressed_source: None,
     uncompressed_date: None,
     verified: true,
-});
+};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawImages {
-    meta: RawImagesMeta,
-    #[serde(default)]
-    family: Vec<RawFamily>,
-    image: Vec<RawImage>,
-}
+// `HUB_MIRRORS`, `DIGEST_DEFAULTS` and `IMAGE_DATA`, compiled from
+// `rules/base-images.toml` by `build.rs` (parsing the TOML at run time cost
+// about a millisecond per process).
+include!(concat!(env!("OUT_DIR"), "/base_images.rs"));
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawImagesMeta {
-    #[allow(dead_code)]
-    arch: String,
-    hub_mirrors: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFamily {
-    name: String,
-    digest_default: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawImage {
-    family: String,
-    #[serde(default)]
-    aliases: Vec<String>,
-    tags: Vec<String>,
-    #[serde(default)]
-    approx_tags: Vec<String>,
-    variant: String,
-    os: String,
-    shell: bool,
-    package_manager: String,
-    libc: String,
-    compressed_bytes: Option<u64>,
-    uncompressed_bytes: Option<u64>,
-    #[serde(default)]
-    lighter: Vec<String>,
-    source: String,
-    date: String,
-    uncompressed_source: Option<String>,
-    uncompressed_date: Option<String>,
-    verified: bool,
-}
-
+/// Indexes over [`IMAGE_DATA`], built on first use (microseconds).
 struct Images {
-    images: Vec<ImageInfo>,
-    families: Vec<String>,
-    by_family: HashMap<String, Vec<usize>>,
-    aliases: HashMap<String, String>,
-    digest_default: HashMap<String, String>,
-    hub_mirrors: Vec<String>,
+    families: Vec<&'static str>,
+    by_family: HashMap<&'static str, Vec<usize>>,
+    aliases: HashMap<&'static str, &'static str>,
 }
 
 impl Images {
@@ -563,8 +517,8 @@ impl Images {
     /// aliases are mapped to the canonical name.
     fn canonical_family(&self, family: &str) -> String {
         let mut family = family.to_owned();
-        for mirror in &self.hub_mirrors {
-            if let Some(rest) = family.strip_prefix(mirror.as_str())
+        for mirror in HUB_MIRRORS {
+            if let Some(rest) = family.strip_prefix(mirror)
                 && let Some(rest) = rest.strip_prefix('/')
             {
                 let rest = rest.strip_prefix("library/").unwrap_or(rest);
@@ -574,62 +528,30 @@ impl Images {
                 }
             }
         }
-        self.aliases.get(&family).cloned().unwrap_or(family)
+        match self.aliases.get(family.as_str()) {
+            Some(canonical) => (*canonical).to_owned(),
+            None => family,
+        }
     }
-}
-
-fn none_if_none(s: String) -> Option<String> {
-    (s != "none").then_some(s)
 }
 
 static IMAGES: LazyLock<Images> = LazyLock::new(|| {
-    let raw: RawImages =
-        toml::from_str(BASE_IMAGES_TOML).expect("rules/base-images.toml does not parse");
-    let mut images = Vec::with_capacity(raw.image.len());
-    let mut families: Vec<String> = Vec::new();
-    let mut by_family: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut families: Vec<&'static str> = Vec::new();
+    let mut by_family: HashMap<&'static str, Vec<usize>> = HashMap::new();
     let mut aliases = HashMap::new();
-    for (i, r) in raw.image.into_iter().enumerate() {
+    for (i, r) in IMAGE_DATA.iter().enumerate() {
         if !families.contains(&r.family) {
-            families.push(r.family.clone());
+            families.push(r.family);
         }
-        by_family.entry(r.family.clone()).or_default().push(i);
-        for alias in &r.aliases {
-            aliases.insert(alias.clone(), r.family.clone());
+        by_family.entry(r.family).or_default().push(i);
+        for &alias in r.aliases {
+            aliases.insert(alias, r.family);
         }
-        images.push(ImageInfo {
-            tag_pattern: r.tags.first().cloned().unwrap_or_default(),
-            family: r.family,
-            tags: r.tags,
-            approx_tags: r.approx_tags,
-            aliases: r.aliases,
-            variant: r.variant,
-            os: r.os,
-            shell: r.shell,
-            package_manager: none_if_none(r.package_manager),
-            libc: none_if_none(r.libc),
-            compressed_bytes: r.compressed_bytes,
-            uncompressed_bytes: r.uncompressed_bytes,
-            lighter: r.lighter,
-            source: r.source,
-            date: r.date,
-            uncompressed_source: r.uncompressed_source,
-            uncompressed_date: r.uncompressed_date,
-            verified: r.verified,
-        });
     }
-    let digest_default = raw
-        .family
-        .into_iter()
-        .filter_map(|f| Some((f.name, f.digest_default?)))
-        .collect();
     Images {
-        images,
         families,
         by_family,
         aliases,
-        digest_default,
-        hub_mirrors: raw.meta.hub_mirrors,
     }
 });
 

@@ -584,7 +584,7 @@ impl Estimator<'_, '_> {
                     }
                     (Lookup::Unknown(why), _) => Part::unknown(what, why),
                 };
-                let os = match info.os.as_str() {
+                let os = match info.os {
                     "debian" => Os::Debian,
                     "ubuntu" => Os::Ubuntu,
                     "alpine" => Os::Alpine,
@@ -595,7 +595,7 @@ impl Estimator<'_, '_> {
                     state.debian.clear();
                 }
                 state.extra = matches!(os, Os::Debian | Os::Ubuntu)
-                    && !matches!(info.family.as_str(), "debian" | "ubuntu");
+                    && !matches!(info.family, "debian" | "ubuntu");
                 (part, None, state)
             }
         }

@@ -102,8 +102,8 @@ impl Rule for HeavyBaseImage {
         let family = image.family();
         let size = info.uncompressed_size().value().copied();
         let mut options = Vec::new();
-        for l in &info.lighter {
-            let t = lighter_tag(tag, &info.tag_pattern, l);
+        for l in info.lighter {
+            let t = lighter_tag(tag, info.tag_pattern, l);
             let shown = format!("{family}:{t}");
             let lighter_size = ImageRef::parse(&shown).ok().and_then(|r| {
                 knowledge::image(&r)

@@ -59,7 +59,8 @@ pub struct Var {
     /// The variable's name.
     pub name: String,
     /// Its value, after expansion; `None` for an `ARG` without a default (its
-    /// value comes from `--build-arg`, or it is empty).
+    /// value comes from `--build-arg`, or it is empty), and for a value longer
+    /// than [`MAX_TRACKED_VALUE`] or expanded from one (not tracked).
     pub value: Option<String>,
     /// `ARG` or `ENV`.
     pub kind: VarKind,
@@ -158,6 +159,45 @@ pub struct Model {
     /// The platform `ARG`s BuildKit predefines in the global scope (values
     /// unknown until build time).
     pub predefined: Vec<Var>,
+    /// Where each name is declared among `global_args`.
+    global_index: NameIndex,
+    /// Where each name is declared among each stage's `vars`.
+    stage_index: Vec<NameIndex>,
+}
+
+/// The declarations of each variable name in one list of [`Var`]s
+/// (positions, in file order), split by kind, so that the declaration in
+/// force before an instruction is found by a binary search instead of a walk
+/// over every earlier declaration (which made a file of many `ENV`s
+/// quadratic).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct NameIndex(HashMap<String, Declared>);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Declared {
+    env: Vec<usize>,
+    arg: Vec<usize>,
+}
+
+impl NameIndex {
+    fn of(vars: &[Var]) -> NameIndex {
+        let mut map: HashMap<String, Declared> = HashMap::new();
+        for (p, v) in vars.iter().enumerate() {
+            let d = map.entry(v.name.clone()).or_default();
+            match v.kind {
+                VarKind::Env => d.env.push(p),
+                VarKind::Arg => d.arg.push(p),
+            }
+        }
+        NameIndex(map)
+    }
+}
+
+/// The last of `positions` (into `vars`, in file order) declared before
+/// instruction `at`.
+fn last_before(positions: &[usize], vars: &[Var], at: usize) -> Option<usize> {
+    let n = positions.partition_point(|&p| vars[p].instruction < at);
+    n.checked_sub(1).map(|k| positions[k])
 }
 
 impl Model {
@@ -222,48 +262,41 @@ impl Model {
     /// The variables in scope just before instruction `at`: global `ARG`s (and
     /// the predefined platform `ARG`s) for a `FROM` or before the first stage;
     /// otherwise the stage's own, with `ENV` inherited from parent stages.
-    /// Borrows from the model: cheap enough to call for every instruction.
+    /// A view over the model: free to make, and a lookup costs a hash and a
+    /// binary search per stage in the chain.
     pub fn scope_at(&self, at: usize) -> Scope<'_> {
-        let mut vars = HashMap::new();
-        match self.stage_of.get(at).copied().flatten() {
-            Some(s) if self.stages[s].from != at => self.stage_env(s, at, &mut vars, 0),
-            _ => {
-                for v in &self.predefined {
-                    vars.insert(v.name.as_str(), v);
-                }
-                for v in self.global_args.iter().filter(|v| v.instruction < at) {
-                    vars.insert(v.name.as_str(), v);
-                }
-            }
+        let stage = match self.stage_of.get(at).copied().flatten() {
+            Some(s) if self.stages[s].from != at => Some(s),
+            _ => None,
+        };
+        Scope {
+            model: self,
+            stage,
+            at,
         }
-        Scope { vars }
     }
 
-    fn stage_env<'m>(
-        &'m self,
-        s: usize,
-        at: usize,
-        vars: &mut HashMap<&'m str, &'m Var>,
-        depth: usize,
-    ) {
-        let stage = &self.stages[s];
-        if let Base::Stage(parent) = stage.base
-            && depth < self.stages.len()
-            && parent < s
-        {
-            self.stage_env(parent, usize::MAX, vars, depth + 1);
-        }
-        for v in stage.vars.iter().filter(|v| v.instruction < at) {
-            // ENV wins over ARG of the same name.
-            if v.kind == VarKind::Arg
-                && vars
-                    .get(v.name.as_str())
-                    .is_some_and(|old| old.kind == VarKind::Env)
-            {
-                continue;
-            }
-            vars.insert(v.name.as_str(), v);
-        }
+    /// The names stage `s` declares (`ARG` or `ENV`), each once.
+    pub fn stage_var_names(&self, s: usize) -> impl Iterator<Item = &str> + '_ {
+        self.stage_index
+            .get(s)
+            .into_iter()
+            .flat_map(|ix| ix.0.keys().map(String::as_str))
+    }
+
+    /// Stage `s` and the stages it is built on, nearest first.
+    fn chain(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut next = Some(s);
+        let mut depth = 0;
+        std::iter::from_fn(move || {
+            let cur = next?;
+            next = match self.stages[cur].base {
+                Base::Stage(parent) if parent < cur && depth < self.stages.len() => Some(parent),
+                _ => None,
+            };
+            depth += 1;
+            Some(cur)
+        })
     }
 
     /// Expand `word` with the variables in scope before instruction `at`.
@@ -272,42 +305,136 @@ impl Model {
     }
 }
 
-/// The variables in scope at one point of the file.
-#[derive(Clone, Debug, Default)]
+/// The variables in scope at one point of the file (see
+/// [`Model::scope_at`]).
+#[derive(Clone, Copy, Debug)]
 pub struct Scope<'m> {
-    /// By name.
-    pub vars: HashMap<&'m str, &'m Var>,
+    model: &'m Model,
+    /// The stage whose scope this is; `None` for the global scope.
+    stage: Option<usize>,
+    /// Declarations at or after this instruction are not visible.
+    at: usize,
 }
 
-impl Scope<'_> {
-    /// The declaration in scope for `name`, if any.
-    pub fn var(&self, name: &str) -> Option<&Var> {
-        self.vars.get(name).copied()
+impl<'m> Scope<'m> {
+    /// The declaration in scope for `name`, if any. In a stage, an `ENV` wins
+    /// over an `ARG` of the same name wherever each is declared (in the stage
+    /// or a stage it is built on); otherwise the latest declaration wins.
+    pub fn var(&self, name: &str) -> Option<&'m Var> {
+        let m = self.model;
+        let Some(s) = self.stage else {
+            let global = m.global_index.0.get(name).and_then(|d| {
+                last_before(&d.arg, &m.global_args, self.at).map(|p| &m.global_args[p])
+            });
+            return global.or_else(|| m.predefined.iter().find(|v| v.name == name));
+        };
+        let mut arg = None;
+        for (k, st) in m.chain(s).enumerate() {
+            let at = if k == 0 { self.at } else { usize::MAX };
+            let Some(d) = m.stage_index.get(st).and_then(|ix| ix.0.get(name)) else {
+                continue;
+            };
+            let vars = &m.stages[st].vars;
+            if let Some(p) = last_before(&d.env, vars, at) {
+                return Some(&vars[p]);
+            }
+            if arg.is_none() {
+                arg = last_before(&d.arg, vars, at).map(|p| &vars[p]);
+            }
+        }
+        arg
+    }
+
+    /// The names of every variable in scope, each once, in no set order.
+    pub fn names(&self) -> Vec<&'m str> {
+        let m = self.model;
+        let mut seen: std::collections::HashSet<&'m str> = std::collections::HashSet::new();
+        let visible = |d: &Declared, vars: &[Var], at: usize| {
+            last_before(&d.env, vars, at).is_some() || last_before(&d.arg, vars, at).is_some()
+        };
+        match self.stage {
+            None => {
+                for (name, d) in &m.global_index.0 {
+                    if visible(d, &m.global_args, self.at) {
+                        seen.insert(name.as_str());
+                    }
+                }
+                seen.extend(m.predefined.iter().map(|v| v.name.as_str()));
+            }
+            Some(s) => {
+                for (k, st) in m.chain(s).enumerate() {
+                    let at = if k == 0 { self.at } else { usize::MAX };
+                    let Some(ix) = m.stage_index.get(st) else {
+                        continue;
+                    };
+                    for (name, d) in &ix.0 {
+                        if visible(d, &m.stages[st].vars, at) {
+                            seen.insert(name.as_str());
+                        }
+                    }
+                }
+            }
+        }
+        seen.into_iter().collect()
     }
 }
 
 impl Env for Scope<'_> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).and_then(|v| v.value.as_deref())
+        self.var(name).and_then(|v| v.value.as_deref())
     }
 }
 
-/// The running environment while the model is built: name to (kind, value).
+/// Values longer than this (in bytes) are not tracked: the variable is
+/// known to be set but its value is left unknown (`None`), and so is the value
+/// of every variable expanded from it. Without a bound, a file repeating
+/// `ENV PATH=/x:$PATH` grows the value with every line and the model with the
+/// square of the file's length.
+pub const MAX_TRACKED_VALUE: usize = 4096;
+
+/// The running environment while the model is built: name to (kind, value,
+/// whether the value is too long to track).
 #[derive(Clone, Debug, Default)]
-struct RunEnv(HashMap<String, (VarKind, Option<String>)>);
+struct RunEnv(HashMap<String, (VarKind, Option<String>, bool)>);
 
 impl Env for RunEnv {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).and_then(|(_, v)| v.as_deref())
+        self.0.get(name).and_then(|(_, v, _)| v.as_deref())
     }
 }
 
 impl RunEnv {
-    fn set(&mut self, v: &Var) {
-        if v.kind == VarKind::Arg && self.0.get(&v.name).is_some_and(|(k, _)| *k == VarKind::Env) {
+    fn set(&mut self, v: &Var, untracked: bool) {
+        if v.kind == VarKind::Arg
+            && self
+                .0
+                .get(&v.name)
+                .is_some_and(|(k, ..)| *k == VarKind::Env)
+        {
             return; // ENV wins over ARG of the same name.
         }
-        self.0.insert(v.name.clone(), (v.kind, v.value.clone()));
+        self.0
+            .insert(v.name.clone(), (v.kind, v.value.clone(), untracked));
+    }
+
+    fn untracked(&self, name: &str) -> bool {
+        self.0.get(name).is_some_and(|(.., u)| *u)
+    }
+
+    /// `text` expanded in this environment: `(value, untracked)`, where an
+    /// untracked value (too long, or made from an untracked one) is `None`.
+    /// Text that does not expand is kept as written.
+    fn value_of(&self, lexer: &Lexer, text: &str) -> (Option<String>, bool) {
+        match lexer.expand_word(text, self) {
+            Ok(e)
+                if e.value.len() > MAX_TRACKED_VALUE
+                    || e.used.iter().any(|n| self.untracked(n)) =>
+            {
+                (None, true)
+            }
+            Ok(e) => (Some(e.value), false),
+            Err(_) => (Some(text.to_string()), false),
+        }
     }
 }
 
@@ -340,7 +467,7 @@ impl Builder<'_> {
     fn run(mut self) -> Model {
         let df = self.df;
         for v in &self.model.predefined {
-            self.global.set(v);
+            self.global.set(v, false);
         }
         for (i, inst) in df.instructions.iter().enumerate() {
             match inst.keyword {
@@ -356,6 +483,13 @@ impl Builder<'_> {
             }
         }
         self.finish_stage();
+        self.model.global_index = NameIndex::of(&self.model.global_args);
+        self.model.stage_index = self
+            .model
+            .stages
+            .iter()
+            .map(|s| NameIndex::of(&s.vars))
+            .collect();
         self.model
     }
 
@@ -452,14 +586,14 @@ impl Builder<'_> {
                 None => &self.global,
                 Some(_) => &self.current,
             };
-            let mut value = default.map(|d| {
-                self.lexer
-                    .expand_word(&d, scope)
-                    .map_or(d.clone(), |e| e.value)
-            });
+            let (mut value, mut untracked) = match &default {
+                Some(d) => scope.value_of(&self.lexer, d),
+                None => (None, false),
+            };
             if let Some(v) = self.build_args.get(&name) {
                 value = Some(v.clone());
-            } else if value.is_none() && stage.is_some() {
+                untracked = false;
+            } else if default.is_none() && stage.is_some() {
                 // A bare ARG in a stage takes the global default.
                 value = self
                     .model
@@ -468,6 +602,7 @@ impl Builder<'_> {
                     .rev()
                     .find(|g| g.name == name)
                     .and_then(|g| g.value.clone());
+                untracked = self.global.untracked(&name);
             }
             let var = Var {
                 span: Span::new(w.span.start, (w.span.start + name.len()).min(w.span.end)),
@@ -478,11 +613,11 @@ impl Builder<'_> {
             };
             match stage {
                 None => {
-                    self.global.set(&var);
+                    self.global.set(&var, untracked);
                     self.model.global_args.push(var);
                 }
                 Some(s) => {
-                    self.current.set(&var);
+                    self.current.set(&var, untracked);
                     self.model.stages[s].vars.push(var);
                 }
             }
@@ -496,20 +631,18 @@ impl Builder<'_> {
                 // All pairs of one ENV see the scope before it.
                 let mut vars = Vec::with_capacity(pairs.len());
                 for kv in pairs {
-                    let value = self
-                        .lexer
-                        .expand_word(&kv.value.value, &self.current)
-                        .map_or_else(|_| kv.value.value.to_string(), |e| e.value);
-                    vars.push(Var {
+                    let (value, untracked) = self.current.value_of(&self.lexer, &kv.value.value);
+                    let var = Var {
                         name: kv.key.value.to_string(),
-                        value: Some(value),
+                        value,
                         kind: VarKind::Env,
                         instruction: i,
                         span: kv.key.span,
-                    });
+                    };
+                    vars.push((var, untracked));
                 }
-                for v in vars {
-                    self.current.set(&v);
+                for (v, untracked) in vars {
+                    self.current.set(&v, untracked);
                     self.model.stages[s].vars.push(v);
                 }
             }
@@ -730,5 +863,49 @@ mod tests {
         let (_, m) = model("ARG BASE\nFROM ${BASE}\n");
         assert_eq!(m.stages[0].base_unset_args, vec!["BASE".to_string()]);
         assert!(matches!(m.stages[0].base, Base::Invalid(_)));
+    }
+    #[test]
+    fn a_value_too_long_to_track_stays_untracked() {
+        let mut src = String::from("FROM debian\nENV P=/start\n");
+        // Each line adds 9 bytes: the value passes the bound after ~460 lines.
+        for _ in 0..600 {
+            src.push_str("ENV P=/opt/bin:$P\n");
+        }
+        src.push_str("ENV Q=x$P\nENV P=/reset\nENV R=$P\nRUN true\n");
+        let (df, m) = model(&src);
+        let vars = &m.stages[0].vars;
+        let longest = vars
+            .iter()
+            .filter_map(|v| v.value.as_ref())
+            .map(String::len)
+            .max();
+        assert!(longest.unwrap() <= MAX_TRACKED_VALUE, "{longest:?}");
+        let at_end = m.scope_at(df.instructions.len() - 1);
+        // Set, but no longer tracked; and so is what is made from it.
+        let p600 = vars.iter().rev().nth(3).unwrap();
+        assert_eq!((p600.name.as_str(), p600.value.as_deref()), ("P", None));
+        assert_eq!(at_end.var("Q").map(|v| v.value.as_deref()), Some(None));
+        // A new value is tracked again.
+        assert_eq!(at_end.get("P"), Some("/reset"));
+        assert_eq!(at_end.get("R"), Some("/reset"));
+        // The names in scope are each listed once.
+        let mut names = at_end.names();
+        names.sort_unstable();
+        assert_eq!(names, ["P", "Q", "R"]);
+    }
+
+    #[test]
+    fn env_wins_over_arg_across_stages() {
+        let (_, m) = model(
+            "FROM alpine AS base\nENV V=env\nARG A=parent\n\
+             FROM base\nARG V=arg\nARG A=child\nRUN true\n",
+        );
+        let scope = m.scope_at(6);
+        assert_eq!(scope.get("V"), Some("env"));
+        assert_eq!(scope.get("A"), Some("child"));
+        assert_eq!(m.scope_at(5).get("A"), Some("parent"));
+        let mut names: Vec<&str> = m.stage_var_names(1).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["A", "V"]);
     }
 }

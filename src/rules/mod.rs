@@ -150,8 +150,11 @@ pub struct Context<'a> {
     /// `needed[i]`: the build of the target runs stage `i` (the `FROM`
     /// chain and every stage copied or mounted from).
     pub needed: Vec<bool>,
-    scripts: Vec<OnceLock<Option<crate::shell::Script>>>,
     instruction_scripts: Vec<OnceLock<Vec<crate::shell::Script>>>,
+    /// Whether each instruction's stage runs a POSIX shell, computed once.
+    posix: OnceLock<Vec<bool>>,
+    /// The `USER` instruction in force at each instruction, computed once.
+    users: OnceLock<Vec<Option<usize>>>,
 }
 
 impl<'a> Context<'a> {
@@ -174,12 +177,11 @@ impl<'a> Context<'a> {
             target: None,
             ships: Vec::new(),
             needed: Vec::new(),
-            scripts: (0..file.instructions.len())
-                .map(|_| OnceLock::new())
-                .collect(),
             instruction_scripts: (0..file.instructions.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            posix: OnceLock::new(),
+            users: OnceLock::new(),
         }
     }
 
@@ -296,51 +298,104 @@ impl<'a> Context<'a> {
     /// default), as opposed to PowerShell or cmd set by `SHELL`, a Windows
     /// base image, or a `# hadolint shell=` pragma.
     pub fn posix_shell_at(&self, index: usize) -> bool {
+        self.posix
+            .get_or_init(|| self.posix_shells())
+            .get(index)
+            .copied()
+            .unwrap_or(true)
+    }
+
+    /// [`Context::posix_shell_at`] for every instruction, in one pass: a
+    /// stage starts with its parent stage's shell as it ended (or, on an
+    /// image, POSIX unless the image is Windows), and each `SHELL` changes it
+    /// for the instructions after it.
+    fn posix_shells(&self) -> Vec<bool> {
+        let n = self.file.instructions.len();
         if self
             .shell_pragma
             .is_some_and(|s| !crate::shell::is_posix_shell(&[s.to_string()]))
         {
-            return false;
+            return vec![false; n];
         }
-        let Some(stage) = self.model.stage_of.get(index).copied().flatten() else {
-            return true;
-        };
-        let mut s = Some(stage);
-        let mut depth = 0;
-        while let Some(si) = s {
-            let st = &self.model.stages[si];
-            // The last SHELL before `index` in this stage (or in a parent).
-            let last_shell = st
-                .instructions
-                .iter()
-                .copied()
-                .filter(|&i| i < index)
-                .rev()
-                .find_map(|i| {
-                    let inst = &self.file.instructions[i];
-                    match (&inst.keyword, &inst.args) {
-                        (Keyword::Shell, Args::Exec(words)) => Some(
-                            words
-                                .iter()
-                                .map(|w| w.value.to_string())
-                                .collect::<Vec<_>>(),
-                        ),
-                        _ => None,
+        let stages = &self.model.stages;
+        // The shell in force at the end of each stage.
+        let mut ended: Vec<bool> = Vec::with_capacity(stages.len());
+        let mut current = true;
+        let mut out = vec![true; n];
+        for (i, inst) in self.file.instructions.iter().enumerate() {
+            match self.model.stage_of.get(i).copied().flatten() {
+                Some(s) if stages[s].from == i => {
+                    let st = &stages[s];
+                    current = match st.base {
+                        _ if crate::model::is_windows_base(st) => false,
+                        crate::model::Base::Stage(p) if p < s => {
+                            ended.get(p).copied().unwrap_or(true)
+                        }
+                        _ => true,
+                    };
+                    ended.resize(s, true);
+                    ended.push(current);
+                    out[i] = current;
+                }
+                Some(s) => {
+                    out[i] = current;
+                    if let (Keyword::Shell, Args::Exec(words)) = (&inst.keyword, &inst.args) {
+                        let shell: Vec<String> =
+                            words.iter().map(|w| w.value.to_string()).collect();
+                        current = crate::shell::is_posix_shell(&shell);
+                        if let Some(e) = ended.get_mut(s) {
+                            *e = current;
+                        }
                     }
-                });
-            if let Some(shell) = last_shell {
-                return crate::shell::is_posix_shell(&shell);
+                }
+                None => {}
             }
-            if crate::model::is_windows_base(st) {
-                return false;
-            }
-            s = match st.base {
-                crate::model::Base::Stage(p) if p < si && depth < 64 => Some(p),
-                _ => None,
-            };
-            depth += 1;
         }
-        true
+        out
+    }
+
+    /// The user the instruction at `index` runs as: the text of the last
+    /// `USER` before it in its stage, else in the stage it is built on (and
+    /// so on); `None` when no `USER` is in force (root, or the base image's
+    /// user).
+    pub fn user_at(&self, index: usize) -> Option<&'a str> {
+        let users = self.users.get_or_init(|| {
+            let stages = &self.model.stages;
+            let mut ended: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+            let mut current = None;
+            let mut out = vec![None; self.file.instructions.len()];
+            for (i, inst) in self.file.instructions.iter().enumerate() {
+                match self.model.stage_of.get(i).copied().flatten() {
+                    Some(s) if stages[s].from == i => {
+                        current = match stages[s].base {
+                            crate::model::Base::Stage(p) if p < s => {
+                                ended.get(p).copied().flatten()
+                            }
+                            _ => None,
+                        };
+                        ended.resize(s, None);
+                        ended.push(current);
+                        out[i] = current;
+                    }
+                    Some(s) => {
+                        out[i] = current;
+                        if let (Keyword::User, Args::Text(_)) = (&inst.keyword, &inst.args) {
+                            current = Some(i);
+                            if let Some(e) = ended.get_mut(s) {
+                                *e = current;
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+            out
+        });
+        let at = users.get(index).copied().flatten()?;
+        match &self.file.instructions[at].args {
+            Args::Text(w) => Some(&w.value),
+            _ => None,
+        }
     }
 
     /// The shell model of a shell-form `RUN` (also inside `ONBUILD`), parsed
@@ -348,25 +403,11 @@ impl<'a> Context<'a> {
     /// instructions, and for stages whose shell is not POSIX.
     pub fn script(&self, index: usize) -> Option<&crate::shell::Script> {
         let inst = self.file.instructions.get(index)?;
-        self.scripts[index]
-            .get_or_init(|| {
-                let eff = inst.effective();
-                if eff.keyword != Keyword::Run || !self.posix_shell_at(index) {
-                    return None;
-                }
-                let Args::Text(word) = &eff.args else {
-                    return None;
-                };
-                let offset = eff.text_offset()?;
-                Some(crate::shell::parse(
-                    &word.value,
-                    crate::shell::Origin::Logical {
-                        map: &eff.map,
-                        offset,
-                    },
-                ))
-            })
-            .as_ref()
+        if inst.effective().keyword != Keyword::Run {
+            return None;
+        }
+        // A shell-form RUN's own line is the first of its scripts.
+        self.instruction_scripts(index).first()
     }
 }
 
@@ -374,4 +415,55 @@ impl<'a> Context<'a> {
 pub fn with_fix(mut d: Diagnostic, fix: Fix) -> Diagnostic {
     d.fix = Some(fix);
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_context(src: &str, f: impl FnOnce(&Context<'_>)) {
+        let parse = crate::syntax::parse(src);
+        let model = Model::build(&parse.dockerfile, &Default::default());
+        let options = Options::default();
+        let cx = Context::new(src, &parse.dockerfile, &model, &options, None);
+        f(&cx);
+    }
+
+    #[test]
+    fn shell_and_user_in_force_follow_stages() {
+        let src = "FROM alpine AS a\nUSER app\nSHELL [\"pwsh\", \"-c\"]\nRUN x\n\
+                   FROM a AS b\nRUN y\nSHELL [\"/bin/sh\", \"-c\"]\nUSER root\nRUN z\n\
+                   FROM alpine\nRUN w\n\
+                   FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN v\n";
+        with_context(src, |cx| {
+            let posix: Vec<bool> = (0..13).map(|i| cx.posix_shell_at(i)).collect();
+            let users: Vec<Option<&str>> = (0..13).map(|i| cx.user_at(i)).collect();
+            // a: SHELL pwsh from line 3 on; b inherits it until its own SHELL.
+            assert_eq!(
+                posix,
+                [
+                    true, true, true, false, false, false, false, true, true, true, true, false,
+                    false
+                ]
+            );
+            assert_eq!(
+                users,
+                [
+                    None,
+                    None,
+                    Some("app"),
+                    Some("app"),
+                    Some("app"),
+                    Some("app"),
+                    Some("app"),
+                    Some("app"),
+                    Some("root"),
+                    None,
+                    None,
+                    None,
+                    None
+                ]
+            );
+        });
+    }
 }

@@ -304,7 +304,12 @@ impl Script {
 
 /// The part of a path after its last `/`.
 pub fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    // Names are short: a plain backwards scan beats the pattern machinery
+    // of `rsplit`, and rules ask for a command's base name many times.
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }
 
 /// Which parser(s) [`parse_with`] may use.

@@ -2,12 +2,11 @@
 //! the tool's cache directory.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Base;
 use crate::rules::cache::{for_each_command, runs};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::packages::{self, Manager};
 use crate::shell::{Command, builds};
-use crate::syntax::{Args, Instruction, Keyword};
+use crate::syntax::Instruction;
 
 /// The rule.
 pub struct MissingCacheMount;
@@ -217,34 +216,6 @@ fn tool(cmd: &Command) -> Option<(&'static Tool, String)> {
     Some((tool, what))
 }
 
-/// The user `RUN` `index` runs as, when a `USER` instruction set it (in
-/// its stage or a stage it is built on).
-fn user_at(cx: &Context<'_>, index: usize) -> Option<String> {
-    let mut s = cx.model.stage_of.get(index).copied().flatten()?;
-    let mut before = index;
-    for _ in 0..64 {
-        let stage = &cx.model.stages[s];
-        let user = stage.instructions.iter().rev().find_map(|&i| {
-            let inst = &cx.file.instructions[i];
-            match (&inst.keyword, &inst.args) {
-                (Keyword::User, Args::Text(w)) if i < before => Some(w.value.to_string()),
-                _ => None,
-            }
-        });
-        if user.is_some() {
-            return user;
-        }
-        match stage.base {
-            Base::Stage(p) if p < s => {
-                before = usize::MAX;
-                s = p;
-            }
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// Whether a cache mount of the `RUN` serves the tool: its target is one of
 /// the tool's directories (or a parent of one), names the tool, is where an
 /// environment variable in scope moves the cache, or is named in the `RUN`
@@ -340,8 +311,8 @@ impl Rule for MissingCacheMount {
                 if served(cx, i, inst, t, &targets) {
                     continue;
                 }
-                let user = user_at(cx, i);
-                let (mounts, non_root) = suggestion(t, user.as_deref());
+                let user = cx.user_at(i);
+                let (mounts, non_root) = suggestion(t, user);
                 let mut d = cx.diag(
                     &META,
                     span,
@@ -358,7 +329,7 @@ impl Rule for MissingCacheMount {
                 if non_root {
                     help.push_str(&format!(
                         " (`~` is the home of user `{}`)",
-                        user.as_deref().unwrap_or("")
+                        user.unwrap_or("")
                     ));
                 }
                 if t.name == "apt" {

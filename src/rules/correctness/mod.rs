@@ -332,13 +332,13 @@ pub(crate) fn root_stage(model: &Model, s: usize) -> usize {
 pub(crate) fn declared_before(model: &Model, at: usize) -> HashSet<String> {
     let mut names: HashSet<String> = model
         .scope_at(at)
-        .vars
-        .into_keys()
+        .names()
+        .into_iter()
         .map(str::to_string)
         .collect();
     if let Some(s) = model.stage_of.get(at).copied().flatten() {
         for p in ancestors(model, s) {
-            names.extend(model.stages[p].vars.iter().map(|v| v.name.clone()));
+            names.extend(model.stage_var_names(p).map(str::to_string));
         }
     }
     names

@@ -8,6 +8,9 @@ use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::Command;
 use crate::shell::packages::{self, CleanupTarget, Manager};
 use crate::syntax::{Args, Keyword};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 /// The rule.
 pub struct RemovedInLaterLayer;
@@ -26,14 +29,38 @@ pub static META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/removed-in-later-layer.md"),
 };
 
-/// Something an instruction added to the image.
+/// What the layers so far added to the image: absolute paths (files or
+/// directories), each with how people would say it was added (`the COPY on
+/// line 3`). Only the first addition of a path is kept (it is the one
+/// reported), in a sorted map so that a removal looks only at the paths under
+/// its literal prefix instead of at every earlier addition.
+#[derive(Default)]
 struct Added {
-    /// An absolute path (a file or a directory).
-    path: String,
-    /// The instruction that added it.
-    instruction: usize,
-    /// How people would say it was added (`the COPY on line 3`).
-    how: String,
+    paths: BTreeMap<String, (usize, String)>,
+    next: usize,
+}
+
+impl Added {
+    fn add(&mut self, path: String, how: impl FnOnce() -> String) {
+        if let Entry::Vacant(e) = self.paths.entry(path) {
+            e.insert((self.next, how()));
+            self.next += 1;
+        }
+    }
+
+    /// How the earliest-added path that removing `target` removes was added.
+    fn removed_by(&self, target: &str) -> Option<&str> {
+        // Every path `removes` accepts starts with the target's text up to
+        // its first wildcard.
+        let literal = &target[..target.find(['*', '?']).unwrap_or(target.len())];
+        let literal = literal.strip_suffix('/').unwrap_or(literal);
+        self.paths
+            .range::<str, _>((Bound::Included(literal), Bound::Unbounded))
+            .take_while(|(p, _)| p.starts_with(literal))
+            .filter(|(p, _)| removes(target, p))
+            .min_by_key(|(_, (order, _))| *order)
+            .map(|(_, (_, how))| how.as_str())
+    }
 }
 
 /// `path` made absolute against `cwd` and normalized (`.` and repeated or
@@ -128,8 +155,9 @@ impl Rule for RemovedInLaterLayer {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut added: Vec<Added> = Vec::new();
-        let mut installed: Vec<(String, usize)> = Vec::new();
+        let mut added = Added::default();
+        // Each package with the first RUN that installs it.
+        let mut installed: HashMap<String, usize> = HashMap::new();
         let mut cwd: Option<String> = Some("/".to_string());
         let mut stage = None;
         for (i, inst) in cx.instructions() {
@@ -163,7 +191,6 @@ impl Rule for RemovedInLaterLayer {
                     let Some((dest, sources)) = words.split_last() else {
                         continue;
                     };
-                    let how = format!("the {} on line {line}", inst.keyword.as_str());
                     let Some(dest_abs) = absolute(cwd.as_deref(), &dest.value) else {
                         continue;
                     };
@@ -181,10 +208,8 @@ impl Rule for RemovedInLaterLayer {
                         } else {
                             dest_abs.clone()
                         };
-                        added.push(Added {
-                            path,
-                            instruction: i,
-                            how: how.clone(),
+                        added.add(path, || {
+                            format!("the {} on line {line}", inst.keyword.as_str())
                         });
                     }
                 }
@@ -205,23 +230,18 @@ impl Rule for RemovedInLaterLayer {
                             }) else {
                                 continue;
                             };
-                            if let Some(a) = added
-                                .iter()
-                                .find(|a| a.instruction != i && removes(&target, &a.path))
-                            {
+                            // This RUN's own additions are recorded after it.
+                            if let Some(how) = added.removed_by(&target) {
                                 reported.push((w.span, format!(
-                                    "`{}` was added by {}; removing it in a later layer leaves its bytes in the image (remove it in the layer that adds it)",
-                                    w.value, a.how
+                                    "`{}` was added by {how}; removing it in a later layer leaves its bytes in the image (remove it in the layer that adds it)",
+                                    w.value
                                 )));
                             }
                         }
                         if is_package_removal(cmd) {
                             for w in cmd.args.iter().filter(|w| !w.value.starts_with('-')) {
-                                if let Some((_, at)) = installed
-                                    .iter()
-                                    .find(|(name, at)| *name == w.value && *at != i)
-                                {
-                                    removed_packages.push((w.value.clone(), w.span, *at));
+                                if let Some(&at) = installed.get(w.value.as_str()) {
+                                    removed_packages.push((w.value.clone(), w.span, at));
                                 }
                             }
                         }
@@ -249,7 +269,7 @@ impl Rule for RemovedInLaterLayer {
                     for_each_command(cx, i, |cmd| {
                         if let Some(install) = packages::install(cmd) {
                             for p in &install.packages {
-                                installed.push((p.name.to_string(), i));
+                                installed.entry(p.name.to_string()).or_insert(i);
                             }
                         }
                         if matches!(
@@ -272,19 +292,13 @@ impl Rule for RemovedInLaterLayer {
                             && (v.starts_with('/') || !has_cd)
                             && let Some(path) = absolute(cwd.as_deref(), &v)
                         {
-                            added.push(Added {
-                                path,
-                                instruction: i,
-                                how: format!("the download in the RUN on line {line}"),
-                            });
+                            added.add(path, || format!("the download in the RUN on line {line}"));
                         }
                     });
                     let inst = cx.file.instructions[i].effective();
                     if lists && !lists_cleaned && !has_cache_mount_with(inst, "/var/lib/apt") {
-                        added.push(Added {
-                            path: "/var/lib/apt/lists".to_string(),
-                            instruction: i,
-                            how: format!("`apt-get update` in the RUN on line {line}"),
+                        added.add("/var/lib/apt/lists".to_string(), || {
+                            format!("`apt-get update` in the RUN on line {line}")
                         });
                     }
                 }

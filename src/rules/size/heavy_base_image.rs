@@ -121,13 +121,17 @@ impl Rule for HeavyBaseImage {
         let Some(word) = words.first() else {
             return;
         };
+        // "the full image", "the full runtime image".
+        let kind = match info.variant {
+            "full" => "full".to_string(),
+            variant => format!("full {variant}"),
+        };
         let heavy = match size {
             Some(b) => format!(
-                "`{family}:{tag}` is the full {} image (about {})",
-                info.variant,
+                "`{family}:{tag}` is the {kind} image (about {})",
                 megabytes(b)
             ),
-            None => format!("`{family}:{tag}` is the full {} image", info.variant),
+            None => format!("`{family}:{tag}` is the {kind} image"),
         };
         out.push(cx.diag(
             &META,

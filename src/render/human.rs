@@ -48,6 +48,9 @@ impl Human {
         }
         let file = SimpleFile::new(path, source);
         for d in diagnostics {
+            if !self.color && plain_one_line(out, &file, d, self.config.tab_width) {
+                continue;
+            }
             let diagnostic = to_codespan(source, d);
             let result = if self.color {
                 term::emit_to_write_style(
@@ -66,6 +69,93 @@ impl Human {
             }
         }
     }
+}
+
+/// Draws the common case the way codespan-reporting does, without color:
+/// one label, on one line of printable ASCII and tabs, and messages of one
+/// line. codespan draws a snippet one character at a time through the
+/// formatting machinery, which made it most of the time `slipway check` spent
+/// on a corpus with thousands of findings; this writes whole strings. Returns
+/// false, having written nothing, for anything else, which codespan draws.
+/// `tests::plain_one_line_is_what_codespan_draws` holds the two to the same
+/// bytes.
+fn plain_one_line(
+    out: &mut Vec<u8>,
+    file: &SimpleFile<&str, &str>,
+    d: &Diagnostic,
+    tab_width: usize,
+) -> bool {
+    use codespan_reporting::files::Files;
+    let source = *file.source();
+    let span = range(source, d.span);
+    if !d.labels.is_empty() || span.is_empty() {
+        return false;
+    }
+    let Ok(line) = file.line_index((), span.start) else {
+        return false;
+    };
+    let Ok(lines) = file.line_range((), line) else {
+        return false;
+    };
+    let text = source[lines.clone()].trim_end_matches(['\n', '\r', '\0']);
+    let one_line = |s: &str| !s.contains(['\n', '\r']);
+    if span.end > lines.start + text.len()
+        || !text
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) || b == b'\t')
+        || !one_line(&d.message)
+        || !d.help.as_deref().is_none_or(one_line)
+        || !d.fix.as_ref().is_none_or(|f| one_line(&f.title))
+    {
+        return false;
+    }
+    let number = (line + 1).to_string();
+    let pad = " ".repeat(number.len() + 1);
+    let header = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+        Severity::Style => "help",
+    };
+    let column = span.start - lines.start;
+    // Tabs are drawn as spaces to the next stop of `tab_width`, as codespan
+    // draws them; every other character is one column wide.
+    let tab_width = tab_width.max(1);
+    let mut shown = String::with_capacity(text.len());
+    let (mut before, mut under) = (0, 0);
+    for (i, b) in text.bytes().enumerate() {
+        let width = if b == b'\t' {
+            tab_width - shown.len() % tab_width
+        } else {
+            1
+        };
+        match b {
+            b'\t' => shown.extend(std::iter::repeat_n(' ', width)),
+            _ => shown.push(b as char),
+        }
+        if i < column {
+            before += width;
+        } else if i < span.end - lines.start {
+            under += width;
+        }
+    }
+    let mut s = String::with_capacity(160 + 2 * text.len());
+    let mut push = |parts: &[&str]| parts.iter().for_each(|p| s.push_str(p));
+    push(&[header, "[", d.code, "]: ", &d.message, "\n"]);
+    push(&[&pad, "--> ", file.name(), ":", &number, ":"]);
+    push(&[&(column + 1).to_string(), "\n", &pad, "|\n"]);
+    push(&[&number, " | ", &shown, "\n", &pad, "| "]);
+    push(&[&" ".repeat(before), &"^".repeat(under), "\n", &pad, "|\n"]);
+    push(&[&pad, "= ", d.name, "\n"]);
+    if let Some(help) = &d.help {
+        push(&[&pad, "= help: ", help, "\n"]);
+    }
+    if let Some(fix) = &d.fix {
+        push(&[&pad, "= help: ", &fix.title, "\n"]);
+    }
+    s.push('\n');
+    out.extend_from_slice(s.as_bytes());
+    true
 }
 
 /// The header word for a severity.
@@ -193,6 +283,103 @@ error[SW002]: unknown instruction: RUNN
             assert!(got.starts_with("error[SW002]"), "{got}");
             assert!(got.contains("Dockerfile:1:"), "{got}");
         }
+    }
+
+    /// The renderer's tab width.
+    const TAB: usize = 4;
+
+    /// What codespan draws for `d`, the reference for `plain_one_line`.
+    fn by_codespan(src: &str, d: &Diagnostic) -> String {
+        let mut out = Vec::new();
+        let file = SimpleFile::new("dir/Dockerfile", src);
+        let config = Human::new(false).config;
+        assert_eq!(config.tab_width, TAB);
+        term::emit_to_io_write(&mut out, &config, &file, &to_codespan(src, d)).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_one_line_is_what_codespan_draws(
+            lines in proptest::collection::vec("[ -~\t\u{e9}]{0,30}", 1..12),
+            crlf in proptest::bool::ANY,
+            start in 0usize..400,
+            len in 0usize..40,
+            help in proptest::option::of("[ -~]{0,20}"),
+            severity in 0usize..4,
+        ) {
+            let src = lines.join(if crlf { "\r\n" } else { "\n" });
+            let mut d = diag(Span::new(start.min(src.len()), (start + len).min(src.len())));
+            d.help = help;
+            d.severity = [Severity::Error, Severity::Warning, Severity::Info, Severity::Style][severity];
+            let mut fast = Vec::new();
+            let file = SimpleFile::new("dir/Dockerfile", src.as_str());
+            if plain_one_line(&mut fast, &file, &d, TAB) {
+                proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), by_codespan(&src, &d));
+            } else {
+                proptest::prop_assert!(fast.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn plain_one_line_matches_codespan_on_every_span() {
+        // Line numbers of one and two digits, an empty line, a CRLF line, a
+        // tab and a non-ASCII line (both left to codespan), trailing spaces.
+        let mut src = String::from("FROM alpine:3.19 AS build\n\nRUN a \\\r\n  b  \n\tx\né\n");
+        for i in 0..8 {
+            src.push_str(&format!("LABEL n{i}=v\n"));
+        }
+        let mut taken = 0;
+        for start in 0..=src.len() {
+            for end in start..=src.len() {
+                if !src.is_char_boundary(start) || !src.is_char_boundary(end) {
+                    continue;
+                }
+                let mut d = diag(Span::new(start, end));
+                d.help = (start % 2 == 0).then(|| "a help".to_string());
+                let mut fast = Vec::new();
+                let file = SimpleFile::new("dir/Dockerfile", src.as_str());
+                if plain_one_line(&mut fast, &file, &d, TAB) {
+                    taken += 1;
+                    assert_eq!(
+                        String::from_utf8(fast).unwrap(),
+                        by_codespan(&src, &d),
+                        "{start}..{end}"
+                    );
+                }
+            }
+        }
+        assert!(taken > 500, "{taken}");
+    }
+
+    #[test]
+    fn plain_one_line_takes_the_common_case() {
+        let src = "FROM x\nRUN apt-get install curl\n";
+        let mut d = diag(Span::new(11, 18));
+        d.help = Some("pin it".into());
+        let mut fast = Vec::new();
+        assert!(plain_one_line(
+            &mut fast,
+            &SimpleFile::new("dir/Dockerfile", src),
+            &d,
+            TAB
+        ));
+        assert_eq!(String::from_utf8(fast).unwrap(), by_codespan(src, &d));
+        // A second label, or a span over two lines, goes to codespan.
+        let mut two = d.clone();
+        two.labels.push(Label {
+            span: Span::new(0, 4),
+            message: "here".into(),
+        });
+        let file = SimpleFile::new("dir/Dockerfile", src);
+        assert!(!plain_one_line(&mut Vec::new(), &file, &two, TAB));
+        assert!(!plain_one_line(
+            &mut Vec::new(),
+            &file,
+            &diag(Span::new(4, 10)),
+            TAB
+        ));
     }
 
     #[test]

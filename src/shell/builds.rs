@@ -67,9 +67,12 @@ pub struct DependencyInstall {
     pub needs_sources: bool,
 }
 
-/// The argument values after the command name, without options.
+/// The argument values after the command name, without options, nor the
+/// values of options a package manager takes (`npm --prefix web ci`,
+/// `yarn install --network-timeout 100000`).
 fn operands(cmd: &Command) -> Vec<&str> {
-    cmd.arg_values().filter(|a| !a.starts_with('-')).collect()
+    super::packages::operand_values(cmd)
+        .unwrap_or_else(|| cmd.arg_values().filter(|a| !a.starts_with('-')).collect())
 }
 
 fn first(cmd: &Command) -> Option<&str> {
@@ -499,6 +502,22 @@ mod tests {
                 Some(("mvn dependency:go-offline", "pom.xml", false)),
             ),
         ];
+        // Options that take a value are not operands.
+        let cases = cases.iter().chain(&[
+            (
+                "npm --prefix web ci",
+                Some(("npm ci", "package.json package-lock.json*", true)),
+            ),
+            (
+                "yarn install --network-timeout 1000000 --production",
+                Some(("yarn install", "package.json yarn.lock*", false)),
+            ),
+            (
+                "pnpm --dir app install",
+                Some(("pnpm install", "package.json pnpm-lock.yaml*", true)),
+            ),
+            ("npm --prefix web install left-pad", None),
+        ]);
         for (text, expected) in cases {
             let got = dependency_install(&first_command(text))
                 .map(|d| (d.tool, d.manifests.join(" "), d.dev));

@@ -389,6 +389,19 @@ fn value_options(m: Manager) -> &'static [&'static str] {
     }
 }
 
+/// The values of a package manager's positional arguments (not options, nor
+/// the values of options that take one, as in `npm --prefix web ci`); `None`
+/// when `cmd` is not a manager this module knows.
+pub(crate) fn operand_values(cmd: &Command) -> Option<Vec<&str>> {
+    let (m, from) = manager(cmd)?;
+    Some(
+        positionals(cmd, m, from)
+            .into_iter()
+            .map(|(_, w)| w.value.as_str())
+            .collect(),
+    )
+}
+
 /// The positional arguments (not options, not option values) from `from`,
 /// with their indices.
 fn positionals(cmd: &Command, m: Manager, from: usize) -> Vec<(usize, &Word)> {

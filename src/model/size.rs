@@ -1612,7 +1612,7 @@ fn package_names(
     for p in &install.packages {
         if p.kind != PackageKind::Registry {
             unresolved.push((
-                p.word.value.clone(),
+                p.word.value.to_string(),
                 "a package file or URL; its size is unknown",
             ));
             continue;
@@ -1634,7 +1634,7 @@ fn package_names(
                     }
                 }
             }
-            None => unresolved.push((p.word.value.clone(), UNRESOLVED)),
+            None => unresolved.push((p.word.value.to_string(), UNRESOLVED)),
         }
     }
     (names, unresolved)
@@ -1679,7 +1679,7 @@ fn apt_positionals(cmd: &Command) -> Vec<String> {
         if v.starts_with('-') {
             continue;
         }
-        out.push(w.value.clone());
+        out.push(w.value.to_string());
     }
     out
 }
@@ -1692,7 +1692,7 @@ fn expand_word(
     scope: &super::stages::Scope<'_>,
 ) -> Option<String> {
     if word.literal {
-        Some(word.value.clone())
+        Some(word.value.to_string())
     } else {
         expand_text(&word.value, vars, scope)
     }

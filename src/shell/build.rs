@@ -288,7 +288,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             .collect();
         (
             Word {
-                raw: raw.to_string(),
+                raw: raw.into(),
                 value: a.value,
                 literal: a.literal,
                 span: self.origin.span(start, end),
@@ -489,7 +489,7 @@ fn analyze_masked(raw: &str, start: usize, masks: &[usize]) -> Analysis {
     };
     let mut a = analyze(&masked);
     if a.value.as_bytes().contains(&filler) {
-        a.value = a.value.replace(char::from(filler), ")");
+        a.value = a.value.replace(char::from(filler), ")").into();
     }
     a
 }

@@ -41,6 +41,7 @@ pub mod packages;
 mod word;
 
 use crate::syntax::{Args, Instruction, Keyword, OffsetMap, Span};
+use compact_str::CompactString;
 
 pub use depth::MAX_DEPTH;
 
@@ -183,10 +184,11 @@ pub struct Redirect {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Word {
     /// The word as written in the script.
-    pub raw: String,
+    pub raw: CompactString,
     /// Quotes removed and escapes applied; expansions (`$X`, `${X}`,
-    /// `$(...)`, backquotes, `$((...))`) kept as written.
-    pub value: String,
+    /// `$(...)`, backquotes, `$((...))`) kept as written. (Both strings are
+    /// stored inline up to 24 bytes: most words never allocate.)
+    pub value: CompactString,
     /// Whether nothing in the word is expanded (no parameter, command or
     /// arithmetic expansion, no unquoted glob, tilde or brace expansion):
     /// `value` is then exactly what the command receives.

@@ -1,11 +1,13 @@
 //! One word's text: quote removal, escapes, expansions, and where its command
 //! substitutions are. Shared by both parsers, so they agree on values.
 
+use compact_str::CompactString;
+
 /// What a word's raw text means.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Analysis {
     /// Quotes removed, escapes applied, expansions kept as written.
-    pub value: String,
+    pub value: CompactString,
     /// No expansion of any kind.
     pub literal: bool,
     /// Byte ranges (in the raw text) of the command text inside each
@@ -27,13 +29,13 @@ pub(crate) fn analyze(raw: &str) -> Analysis {
     let b = raw.as_bytes();
     if !b.iter().any(|&c| special(c)) {
         return Analysis {
-            value: raw.to_string(),
+            value: raw.into(),
             literal: true,
             subs: Vec::new(),
         };
     }
     let mut out = Analysis {
-        value: String::with_capacity(raw.len()),
+        value: CompactString::with_capacity(raw.len()),
         literal: true,
         subs: Vec::new(),
     };
@@ -415,7 +417,7 @@ mod tests {
 
     fn v(raw: &str) -> (String, bool) {
         let a = analyze(raw);
-        (a.value, a.literal)
+        (a.value.to_string(), a.literal)
     }
 
     #[test]

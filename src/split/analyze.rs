@@ -382,9 +382,9 @@ pub(crate) fn command_text(cmd: &Command) -> String {
         .map(|(k, v)| format!("{k}={}", v.raw))
         .collect();
     if let Some(n) = &cmd.name {
-        parts.push(n.raw.clone());
+        parts.push(n.raw.to_string());
     }
-    parts.extend(cmd.args.iter().map(|w| w.raw.clone()));
+    parts.extend(cmd.args.iter().map(|w| w.raw.to_string()));
     for r in &cmd.redirects {
         let fd = r.fd.map_or(String::new(), |f| f.to_string());
         parts.push(format!("{fd}{}{}", r.op, r.target.raw));

@@ -289,9 +289,9 @@ fn script_program(script: &crate::shell::Script) -> Option<String> {
     let name = c.name.as_ref()?;
     if name.value == "exec" {
         let w = c.args.iter().find(|w| !w.value.starts_with('-'))?;
-        return w.literal.then(|| w.value.clone());
+        return w.literal.then(|| w.value.to_string());
     }
-    name.literal.then(|| name.value.clone())
+    name.literal.then(|| name.value.to_string())
 }
 
 /// The operands of a command (arguments that are not options), skipping
@@ -401,7 +401,7 @@ fn follow(f: &Facts<'_>, start: Vec<String>, run: usize, pos: usize) -> Vec<Stri
 /// environment variables).
 fn word_value(f: &Facts<'_>, run: usize, w: &crate::shell::Word) -> Option<String> {
     if w.literal {
-        return Some(w.value.clone());
+        return Some(w.value.to_string());
     }
     if w.value.contains("$(") || w.value.contains('`') {
         return None;
@@ -450,7 +450,7 @@ fn pick(locations: Vec<String>, entry: Option<&Entry>) -> Vec<String> {
 /// before it in the script, else the stage's `ENV`/`ARG`.
 fn var_for(f: &Facts<'_>, run: usize, c: &Cmd<'_>, name: &str) -> Option<String> {
     if let Some((_, w)) = c.cmd.assignments.iter().find(|(k, _)| k == name) {
-        return Some(w.value.clone());
+        return Some(w.value.to_string());
     }
     if let Some((_, v)) = c.exported.iter().rev().find(|(k, _)| k == name) {
         return Some(v.clone());
@@ -784,7 +784,7 @@ fn all_option_values(cmd: &Command, name: &str) -> Vec<String> {
     while let Some(w) = it.next() {
         if w.value == name {
             if let Some(v) = it.next().filter(|v| v.literal) {
-                out.push(v.value.clone());
+                out.push(v.value.to_string());
             }
         } else if let Some(v) = w.value.strip_prefix(&format!("{name}="))
             && w.literal
@@ -1349,7 +1349,7 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
                     .commands
                     .iter()
                     .flat_map(|c| &c.args)
-                    .map(|a| (a.value.clone(), script.span))
+                    .map(|a| (a.value.to_string(), script.span))
                     .collect()
             }
             Args::Exec(w) => w.iter().map(|w| (w.value.to_string(), w.span)).collect(),
@@ -1357,7 +1357,7 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
                 .iter()
                 .flat_map(|s| &s.commands)
                 .flat_map(|c| &c.args)
-                .map(|w| (w.value.clone(), w.span))
+                .map(|w| (w.value.to_string(), w.span))
                 .collect(),
             _ => continue,
         };

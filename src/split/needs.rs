@@ -129,7 +129,7 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                             || virtual_name.is_some_and(|v| removed.iter().any(|x| x == v));
                         if gone {
                             dropped_packages.push(format!("{name} (removed in the build)"));
-                            map.push((p.word.raw.clone(), None));
+                            map.push((p.word.raw.to_string(), None));
                             whole = false;
                         } else if tables::is_dev(name) {
                             whole = false;
@@ -137,7 +137,7 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                             match tables::dev_package(name, distro) {
                                 DevPackage::Headers => {
                                     dropped_packages.push(name.to_string());
-                                    map.push((p.word.raw.clone(), None));
+                                    map.push((p.word.raw.to_string(), None));
                                 }
                                 DevPackage::Library(lib) => {
                                     decisions.push(Decision {
@@ -149,27 +149,27 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                                     });
                                     dropped_packages.push(name.to_string());
                                     kept.push(lib.to_string());
-                                    map.push((p.word.raw.clone(), Some(lib.to_string())));
+                                    map.push((p.word.raw.to_string(), Some(lib.to_string())));
                                 }
                                 DevPackage::Unknown if plan.native => {
                                     unknown_dev.push(name.to_string());
                                 }
                                 DevPackage::Unknown => {
                                     dropped_packages.push(name.to_string());
-                                    map.push((p.word.raw.clone(), None));
+                                    map.push((p.word.raw.to_string(), None));
                                 }
                             }
                         } else if crate::shell::builds::is_toolchain_package(name) {
                             dropped_packages.push(name.to_string());
-                            map.push((p.word.raw.clone(), None));
+                            map.push((p.word.raw.to_string(), None));
                             whole = false;
                         } else if serves_build(name, &ran, toolchain_here, plan) {
                             helpers.push((name.to_string(), r.index));
-                            map.push((p.word.raw.clone(), None));
+                            map.push((p.word.raw.to_string(), None));
                             whole = false;
                         } else {
-                            kept.push(p.word.raw.clone());
-                            map.push((p.word.raw.clone(), Some(p.word.raw.clone())));
+                            kept.push(p.word.raw.to_string());
+                            map.push((p.word.raw.to_string(), Some(p.word.raw.to_string())));
                         }
                     }
                     if !whole {
@@ -1229,7 +1229,7 @@ fn install_text(
         .map(|(k, v)| format!("{k}={}", v.raw))
         .collect();
     if let Some(n) = &cmd.name {
-        parts.push(n.raw.clone());
+        parts.push(n.raw.to_string());
     }
     let package_spans: Vec<crate::syntax::Span> =
         install.packages.iter().map(|p| p.word.span).collect();
@@ -1241,7 +1241,7 @@ fn install_text(
             }
             k += 1;
         } else {
-            parts.push(w.raw.clone());
+            parts.push(w.raw.to_string());
         }
     }
     parts.join(" ")
@@ -1398,14 +1398,14 @@ fn setup_paths(cmd: &Command) -> Option<Vec<String>> {
     if ops.iter().any(|w| !w.literal) {
         return None;
     }
-    let values: Vec<String> = ops.iter().map(|w| w.value.clone()).collect();
+    let values: Vec<String> = ops.iter().map(|w| w.value.to_string()).collect();
     match name {
         "echo" | "printf" => {
             let targets: Vec<String> = cmd
                 .redirects
                 .iter()
                 .filter(|r| r.op.starts_with('>') && r.target.literal)
-                .map(|r| r.target.value.clone())
+                .map(|r| r.target.value.to_string())
                 .filter(|t| !t.starts_with("/dev/") && !t.starts_with('&'))
                 .collect();
             Some(targets)
@@ -1570,11 +1570,11 @@ fn script_programs(s: &crate::shell::Script) -> Vec<String> {
             if let Some(w) = c.args.iter().find(|w| !w.value.starts_with('-'))
                 && w.literal
             {
-                out.push(w.value.clone());
+                out.push(w.value.to_string());
             }
             continue;
         }
-        out.push(name.value.clone());
+        out.push(name.value.to_string());
     }
     out
 }

@@ -79,7 +79,7 @@ fn command_text(cmd: &Command) -> String {
         .iter()
         .map(|(k, w)| format!("{k}={}", w.raw))
         .collect();
-    parts.extend(cmd.name.iter().chain(&cmd.args).map(|w| w.raw.clone()));
+    parts.extend(cmd.name.iter().chain(&cmd.args).map(|w| w.raw.to_string()));
     parts.join(" ")
 }
 
@@ -167,7 +167,7 @@ fn fix(cx: &Context<'_>, update_run: usize, install_run: usize, update: &str) ->
     // The command must start where the file says it does.
     let written = match (first.assignments.first(), &first.name) {
         (Some((k, _)), _) => format!("{k}="),
-        (None, Some(name)) => name.raw.clone(),
+        (None, Some(name)) => name.raw.to_string(),
         (None, None) => return None,
     };
     if !cx.source[first.span.start..].starts_with(&written) {

@@ -58,7 +58,7 @@ impl Rule for BuildToolchainInFinalImage {
                         cmd.args
                             .iter()
                             .filter(|w| !w.value.starts_with('-'))
-                            .map(|w| w.value.clone()),
+                            .map(|w| w.value.to_string()),
                     );
                 }
             });

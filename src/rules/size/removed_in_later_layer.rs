@@ -333,7 +333,7 @@ fn output_option(cmd: &Command, short: char, long: &str) -> Option<String> {
         }
     }
     let w = found.filter(|w| w.literal)?;
-    Some(inline.unwrap_or_else(|| w.value.clone()))
+    Some(inline.unwrap_or_else(|| w.value.to_string()))
 }
 
 /// The single path argument of a `WORKDIR`.

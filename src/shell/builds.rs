@@ -94,7 +94,9 @@ fn tool_name(cmd: &Command) -> Option<&str> {
 /// how.
 pub fn dependency_install(cmd: &Command) -> Option<DependencyInstall> {
     let name = tool_name(cmd)?;
-    let ops = operands(cmd);
+    // Most commands are not build tools: collect the operands only when an
+    // arm looks at them.
+    let ops = std::cell::LazyCell::new(|| operands(cmd));
     let install = |ecosystem, tool, manifests: &[&str], dev, needs_sources| {
         Some(DependencyInstall {
             ecosystem,
@@ -130,7 +132,7 @@ pub fn dependency_install(cmd: &Command) -> Option<DependencyInstall> {
             )
         }
         "yarn" => {
-            if !(ops.is_empty() || ops == ["install"]) {
+            if !(ops.is_empty() || *ops == ["install"]) {
                 return None;
             }
             let prod = cmd.has_flag('\0', "production") || cmd.has_flag('\0', "prod");
@@ -143,7 +145,7 @@ pub fn dependency_install(cmd: &Command) -> Option<DependencyInstall> {
             )
         }
         "pnpm" => {
-            if !(ops == ["install"] || ops == ["i"]) {
+            if !(*ops == ["install"] || *ops == ["i"]) {
                 return None;
             }
             let prod = cmd.has_flag('P', "prod") || cmd.has_flag('\0', "production");
@@ -204,7 +206,7 @@ pub fn dependency_install(cmd: &Command) -> Option<DependencyInstall> {
                 false,
             )
         }
-        "composer" if ops == ["install"] => install(
+        "composer" if *ops == ["install"] => install(
             Ecosystem::Php,
             "composer install",
             &["composer.json", "composer.lock*"],
@@ -303,7 +305,9 @@ pub struct BuildStep {
 /// Whether `cmd` compiles or bundles software.
 pub fn build_step(cmd: &Command) -> Option<BuildStep> {
     let name = tool_name(cmd)?;
-    let ops = operands(cmd);
+    // Most commands are not build tools: collect the operands only when an
+    // arm looks at them.
+    let ops = std::cell::LazyCell::new(|| operands(cmd));
     let step = |ecosystem, what: String| Some(BuildStep { ecosystem, what });
     match name {
         "go" if matches!(ops.first(), Some(&"build")) => step(Ecosystem::Go, "go build".into()),

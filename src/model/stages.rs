@@ -284,8 +284,9 @@ impl Model {
             .flat_map(|ix| ix.0.keys().map(String::as_str))
     }
 
-    /// Stage `s` and the stages it is built on, nearest first.
-    fn chain(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
+    /// Stage `s` and the stages it is built on (`FROM <stage>`), nearest
+    /// first.
+    pub fn chain(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
         let mut next = Some(s);
         let mut depth = 0;
         std::iter::from_fn(move || {
@@ -317,20 +318,32 @@ pub struct Scope<'m> {
 }
 
 impl<'m> Scope<'m> {
+    /// The stages whose declarations this scope sees, nearest first, each
+    /// with the instruction before which they count: this stage's up to
+    /// `at`, a parent stage's all.
+    fn stages(&self) -> impl Iterator<Item = (usize, usize)> + 'm {
+        let (model, at) = (self.model, self.at);
+        self.stage.into_iter().flat_map(move |s| {
+            model
+                .chain(s)
+                .enumerate()
+                .map(move |(k, st)| (st, if k == 0 { at } else { usize::MAX }))
+        })
+    }
+
     /// The declaration in scope for `name`, if any. In a stage, an `ENV` wins
     /// over an `ARG` of the same name wherever each is declared (in the stage
     /// or a stage it is built on); otherwise the latest declaration wins.
     pub fn var(&self, name: &str) -> Option<&'m Var> {
         let m = self.model;
-        let Some(s) = self.stage else {
+        if self.stage.is_none() {
             let global = m.global_index.0.get(name).and_then(|d| {
                 last_before(&d.arg, &m.global_args, self.at).map(|p| &m.global_args[p])
             });
             return global.or_else(|| m.predefined.iter().find(|v| v.name == name));
-        };
+        }
         let mut arg = None;
-        for (k, st) in m.chain(s).enumerate() {
-            let at = if k == 0 { self.at } else { usize::MAX };
+        for (st, at) in self.stages() {
             let Some(d) = m.stage_index.get(st).and_then(|ix| ix.0.get(name)) else {
                 continue;
             };
@@ -361,9 +374,8 @@ impl<'m> Scope<'m> {
                 }
                 seen.extend(m.predefined.iter().map(|v| v.name.as_str()));
             }
-            Some(s) => {
-                for (k, st) in m.chain(s).enumerate() {
-                    let at = if k == 0 { self.at } else { usize::MAX };
+            Some(_) => {
+                for (st, at) in self.stages() {
                     let Some(ix) = m.stage_index.get(st) else {
                         continue;
                     };

@@ -305,53 +305,27 @@ impl<'a> Context<'a> {
             .unwrap_or(true)
     }
 
-    /// [`Context::posix_shell_at`] for every instruction, in one pass: a
-    /// stage starts with its parent stage's shell as it ended (or, on an
-    /// image, POSIX unless the image is Windows), and each `SHELL` changes it
-    /// for the instructions after it.
+    /// [`Context::posix_shell_at`] for every instruction: a stage starts with
+    /// its parent stage's shell as it ended (on an image: POSIX unless the
+    /// image is Windows), and each `SHELL` changes it.
     fn posix_shells(&self) -> Vec<bool> {
-        let n = self.file.instructions.len();
         if self
             .shell_pragma
             .is_some_and(|s| !crate::shell::is_posix_shell(&[s.to_string()]))
         {
-            return vec![false; n];
+            return vec![false; self.file.instructions.len()];
         }
-        let stages = &self.model.stages;
-        // The shell in force at the end of each stage.
-        let mut ended: Vec<bool> = Vec::with_capacity(stages.len());
-        let mut current = true;
-        let mut out = vec![true; n];
-        for (i, inst) in self.file.instructions.iter().enumerate() {
-            match self.model.stage_of.get(i).copied().flatten() {
-                Some(s) if stages[s].from == i => {
-                    let st = &stages[s];
-                    current = match st.base {
-                        _ if crate::model::is_windows_base(st) => false,
-                        crate::model::Base::Stage(p) if p < s => {
-                            ended.get(p).copied().unwrap_or(true)
-                        }
-                        _ => true,
-                    };
-                    ended.resize(s, true);
-                    ended.push(current);
-                    out[i] = current;
+        self.in_force(
+            true,
+            |stage, parent| !crate::model::is_windows_base(stage) && parent.unwrap_or(true),
+            |_, inst| match (&inst.keyword, &inst.args) {
+                (Keyword::Shell, Args::Exec(words)) => {
+                    let shell: Vec<String> = words.iter().map(|w| w.value.to_string()).collect();
+                    Some(crate::shell::is_posix_shell(&shell))
                 }
-                Some(s) => {
-                    out[i] = current;
-                    if let (Keyword::Shell, Args::Exec(words)) = (&inst.keyword, &inst.args) {
-                        let shell: Vec<String> =
-                            words.iter().map(|w| w.value.to_string()).collect();
-                        current = crate::shell::is_posix_shell(&shell);
-                        if let Some(e) = ended.get_mut(s) {
-                            *e = current;
-                        }
-                    }
-                }
-                None => {}
-            }
-        }
-        out
+                _ => None,
+            },
+        )
     }
 
     /// The user the instruction at `index` runs as: the text of the last
@@ -360,42 +334,63 @@ impl<'a> Context<'a> {
     /// user).
     pub fn user_at(&self, index: usize) -> Option<&'a str> {
         let users = self.users.get_or_init(|| {
-            let stages = &self.model.stages;
-            let mut ended: Vec<Option<usize>> = Vec::with_capacity(stages.len());
-            let mut current = None;
-            let mut out = vec![None; self.file.instructions.len()];
-            for (i, inst) in self.file.instructions.iter().enumerate() {
-                match self.model.stage_of.get(i).copied().flatten() {
-                    Some(s) if stages[s].from == i => {
-                        current = match stages[s].base {
-                            crate::model::Base::Stage(p) if p < s => {
-                                ended.get(p).copied().flatten()
-                            }
-                            _ => None,
-                        };
-                        ended.resize(s, None);
-                        ended.push(current);
-                        out[i] = current;
-                    }
-                    Some(s) => {
-                        out[i] = current;
-                        if let (Keyword::User, Args::Text(_)) = (&inst.keyword, &inst.args) {
-                            current = Some(i);
-                            if let Some(e) = ended.get_mut(s) {
-                                *e = current;
-                            }
-                        }
-                    }
-                    None => {}
-                }
-            }
-            out
+            self.in_force(
+                None,
+                |_, parent| parent.flatten(),
+                |i, inst| {
+                    matches!((&inst.keyword, &inst.args), (Keyword::User, Args::Text(_)))
+                        .then_some(Some(i))
+                },
+            )
         });
         let at = users.get(index).copied().flatten()?;
         match &self.file.instructions[at].args {
             Args::Text(w) => Some(&w.value),
             _ => None,
         }
+    }
+
+    /// A setting in force at every instruction, in one pass over the file
+    /// (not by walking back from each instruction, which is quadratic): a
+    /// stage's `FROM` starts it at `start(stage, what its parent stage ended
+    /// with)` (the parent is `None` on an image), an instruction for which
+    /// `set(index, instruction)` answers changes it for the instructions after it, and
+    /// instructions before the first `FROM` get `before`.
+    fn in_force<T: Copy>(
+        &self,
+        before: T,
+        start: impl Fn(&crate::model::Stage, Option<T>) -> T,
+        set: impl Fn(usize, &Instruction) -> Option<T>,
+    ) -> Vec<T> {
+        let stages = &self.model.stages;
+        // What each stage ended with, so far.
+        let mut ended: Vec<T> = Vec::with_capacity(stages.len());
+        let mut current = before;
+        let mut out = vec![before; self.file.instructions.len()];
+        for (i, inst) in self.file.instructions.iter().enumerate() {
+            let Some(s) = self.model.stage_of.get(i).copied().flatten() else {
+                continue;
+            };
+            if stages[s].from == i {
+                let parent = match stages[s].base {
+                    crate::model::Base::Stage(p) if p < s => ended.get(p).copied(),
+                    _ => None,
+                };
+                current = start(&stages[s], parent);
+                ended.resize(s, current);
+                ended.push(current);
+                out[i] = current;
+                continue;
+            }
+            out[i] = current;
+            if let Some(v) = set(i, inst) {
+                current = v;
+                if let Some(e) = ended.get_mut(s) {
+                    *e = current;
+                }
+            }
+        }
+        out
     }
 
     /// The shell model of a shell-form `RUN` (also inside `ONBUILD`), parsed

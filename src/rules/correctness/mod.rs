@@ -5,7 +5,7 @@
 //! walking a stage's parents.
 
 use super::{Context, Rule};
-use crate::model::{Base, Model};
+use crate::model::Model;
 use crate::syntax::{Args, Flag, Instruction, Keyword, Span, Word};
 use std::collections::{HashMap, HashSet};
 
@@ -307,16 +307,7 @@ pub(crate) fn global_defaults(cx: &Context<'_>, platform: bool) -> HashMap<Strin
 
 /// The parents of stage `s` (the stages it is built `FROM`), nearest first.
 pub(crate) fn ancestors(model: &Model, s: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut cur = s;
-    while let Some(Base::Stage(p)) = model.stages.get(cur).map(|st| &st.base) {
-        if *p >= cur || out.len() > model.stages.len() {
-            break;
-        }
-        out.push(*p);
-        cur = *p;
-    }
-    out
+    model.chain(s).skip(1).collect()
 }
 
 /// The root of stage `s`'s chain of parents: the first stage not built on

@@ -7,6 +7,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{git, git_commit_all, slipway_output as slipway};
+
 fn write(root: &Path, path: &str, text: &str) {
     let p = root.join(path);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -83,20 +85,6 @@ fn fleet() -> tempfile::TempDir {
         "[options]\nallowed-base-images = [\"golang\", \"node:20*\", \"alpine\", \"debian\", \"acme/base\"]\n",
     );
     dir
-}
-
-fn slipway(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_slipway"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
@@ -344,28 +332,9 @@ fn human_and_markdown_reports() {
     assert_eq!(code, 2, "{err}");
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
 fn repo() -> tempfile::TempDir {
     let dir = fleet();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "fleet"]);
+    git_commit_all(dir.path(), "fleet");
     dir
 }
 

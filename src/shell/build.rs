@@ -361,6 +361,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             }
         }
         cmd.span = self.origin.span(lo, hi.max(lo));
+        cmd.settle();
         self.commands.push(cmd);
         self.substitutions(&subs, ctx);
     }

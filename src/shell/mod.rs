@@ -163,6 +163,18 @@ pub struct Command {
     /// `if`/`while`/`until` condition, in a negated pipeline (`! cmd`), or an
     /// `||` follows it in its `&&`/`||` list (`cmd || true`).
     pub condition: bool,
+    /// Computed once when the command is built, because rules ask for them
+    /// for every command: where the base name starts in the name's value,
+    /// and the package manager the command runs ([`packages::manager`]).
+    facts: Facts,
+}
+
+/// What [`Command::basename`] and [`packages::manager`] answer, worked out
+/// once per command ([`Command::settle`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Facts {
+    base: u32,
+    manager: Option<(packages::Manager, usize)>,
 }
 
 /// A redirection such as `> /dev/null`, `2>&1` or `<<EOF`.
@@ -205,7 +217,22 @@ impl Command {
 
     /// The name without a leading path (`/usr/bin/apt-get` -> `apt-get`).
     pub fn basename(&self) -> Option<&str> {
-        self.name_str().map(basename)
+        let name = self.name_str()?;
+        Some(name.get(self.facts.base as usize..).unwrap_or(name))
+    }
+
+    /// The package manager the command runs, and where its own arguments
+    /// start ([`packages::manager`]), as worked out when it was built.
+    pub(crate) fn manager(&self) -> Option<(packages::Manager, usize)> {
+        self.facts.manager
+    }
+
+    /// Work out the facts asked of every command, once its name and
+    /// arguments are final.
+    pub(crate) fn settle(&mut self) {
+        let base = self.name_str().map_or(0, |n| n.len() - basename(n).len());
+        self.facts.base = u32::try_from(base).unwrap_or(0);
+        self.facts.manager = packages::classify(self);
     }
 
     /// The arguments before a `--` end-of-options marker.

@@ -118,8 +118,14 @@ pub struct Install<'a> {
 }
 
 /// Which manager a command runs (`python -m pip` is [`Manager::Pip`]), and
-/// the index of the argument where its own arguments start.
+/// the index of the argument where its own arguments start. Worked out once
+/// when the command is built ([`classify`]).
 pub fn manager(cmd: &Command) -> Option<(Manager, usize)> {
+    cmd.manager()
+}
+
+/// [`manager`], worked out from the command's name and arguments.
+pub(super) fn classify(cmd: &Command) -> Option<(Manager, usize)> {
     let name = cmd.basename()?;
     let m = match name {
         "apt-get" => Manager::AptGet,

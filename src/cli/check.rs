@@ -6,6 +6,7 @@ use super::output::{self, ToolError};
 use super::{CheckArgs, CheckFormat, Status};
 use crate::config::{ConfigError, Overrides, Resolved, Resolver};
 use crate::diagnostic::Diagnostic;
+use crate::model::dockerignore;
 use crate::render::{FileError, LineIndex, Summary, concise, human::Human, json};
 use rayon::prelude::*;
 use std::io::{self, Read, Write};
@@ -419,10 +420,11 @@ fn check_all(
     resolver: &Resolver,
     mode: Mode,
 ) -> Vec<FileResult> {
+    let ignores = dockerignore::Cache::default();
     let check = |path: &PathBuf| FileResult {
         key: path.clone(),
         stdin: false,
-        outcome: check_path(path, renderer, resolver, mode),
+        outcome: check_path(path, renderer, resolver, &ignores, mode),
     };
     // One file: no thread pool to start.
     let mut results: Vec<FileResult> = if inputs.files.len() > 1 {
@@ -435,7 +437,7 @@ fn check_all(
     discover::walk(&inputs.dirs, &|found| {
         let result = match found {
             Found::File(path) => {
-                let outcome = check_path(&path, renderer, resolver, mode);
+                let outcome = check_path(&path, renderer, resolver, &ignores, mode);
                 FileResult {
                     key: path,
                     stdin: false,
@@ -543,6 +545,7 @@ fn check_path(
     path: &Path,
     renderer: &Renderer,
     resolver: &Resolver,
+    ignores: &dockerignore::Cache,
     mode: Mode,
 ) -> Result<Checked, Failure> {
     let settings = resolver.for_file(path);
@@ -551,8 +554,7 @@ fn check_path(
         .as_ref()
         .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
     let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
-    let ignore = crate::model::dockerignore::find_for(path)
-        .map(|(_, text)| crate::model::dockerignore::patterns(&text));
+    let ignore = ignores.patterns_for(path);
     // The build context is taken to be the Dockerfile's directory.
     let context = path.parent().map(|p| {
         if p.as_os_str().is_empty() {

@@ -6,27 +6,65 @@
 //! `filepath.Match` patterns with `**`; `#` starts a comment line; `!`
 //! re-includes; leading and trailing whitespace is trimmed.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The ignore file that applies to `dockerfile` when its directory is the
 /// build context, and its text.
 pub fn find_for(dockerfile: &Path) -> Option<(PathBuf, String)> {
-    let dir = dockerfile.parent().unwrap_or(Path::new("."));
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let mut candidates = Vec::with_capacity(2);
-    if let Some(name) = dockerfile.file_name() {
-        let mut n = name.to_os_string();
-        n.push(".dockerignore");
-        candidates.push(dir.join(n));
-    }
-    candidates.push(dir.join(".dockerignore"));
-    candidates
+    let dir = context_dir(dockerfile);
+    named_for(dockerfile)
         .into_iter()
+        .chain([dir.join(".dockerignore")])
         .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+}
+
+/// The Dockerfile's directory, taken as its build context (`.` for a bare
+/// file name).
+fn context_dir(dockerfile: &Path) -> &Path {
+    match dockerfile.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// `<Dockerfile name>.dockerignore` beside the Dockerfile.
+fn named_for(dockerfile: &Path) -> Option<PathBuf> {
+    let mut name = dockerfile.file_name()?.to_os_string();
+    name.push(".dockerignore");
+    Some(context_dir(dockerfile).join(name))
+}
+
+/// [`find_for`]'s patterns for many Dockerfiles, reading each directory's
+/// shared `.dockerignore` once (a directory of many Dockerfiles otherwise
+/// reads, or fails to open, the same file once per Dockerfile). Shared
+/// between threads.
+#[derive(Debug, Default)]
+pub struct Cache {
+    dirs: Mutex<HashMap<PathBuf, Option<Arc<[String]>>>>,
+}
+
+impl Cache {
+    /// The patterns that apply to `dockerfile`: its own
+    /// `<name>.dockerignore` when it exists, else its directory's
+    /// `.dockerignore`; `None` when neither exists.
+    pub fn patterns_for(&self, dockerfile: &Path) -> Option<Arc<[String]>> {
+        if let Some(text) = named_for(dockerfile).and_then(|p| std::fs::read_to_string(p).ok()) {
+            return Some(patterns(&text).into());
+        }
+        let dir = context_dir(dockerfile);
+        let lock = || self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(dir) {
+            return known.clone();
+        }
+        // Read without holding the lock; two threads may both read it once.
+        let found: Option<Arc<[String]>> = std::fs::read_to_string(dir.join(".dockerignore"))
+            .ok()
+            .map(|text| patterns(&text).into());
+        lock().insert(dir.to_path_buf(), found.clone());
+        found
+    }
 }
 
 /// The patterns of an ignore file, in order, as written (comments and blank

@@ -302,6 +302,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cache_prefers_the_dockerfiles_own_ignore_file_and_shares_the_directorys() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".dockerignore"), "# shared\nnode_modules\n").unwrap();
+        std::fs::write(dir.path().join("web.Dockerfile.dockerignore"), "dist\n").unwrap();
+        let cache = Cache::default();
+        let of = |p: &Path| cache.patterns_for(p).map(|p| p.to_vec());
+        let web = dir.path().join("web.Dockerfile");
+        let api = dir.path().join("api.Dockerfile");
+        assert_eq!(of(&web), Some(vec!["dist".to_string()]));
+        assert_eq!(of(&api), Some(vec!["node_modules".to_string()]));
+        // The same answers as the uncached lookup, asked twice.
+        for p in [&web, &api, &empty.path().join("Dockerfile")] {
+            let uncached = find_for(p).map(|(_, t)| patterns(&t));
+            assert_eq!(of(p), uncached);
+            assert_eq!(of(p), uncached);
+        }
+        assert_eq!(of(&empty.path().join("Dockerfile")), None);
+    }
+
+    #[test]
     fn matcher_follows_buildkit() {
         let m = Matcher::new(&patterns(
             "node_modules\n!node_modules/keep\n*.md\n!README.md\n/build\ndocs/**/*.png\n",

@@ -426,9 +426,13 @@ fn check_all(
         stdin: false,
         outcome: check_path(path, renderer, resolver, &ignores, mode),
     };
-    // One file: no thread pool to start.
+    // One file: no thread pool to start. Many: the largest first, so that no
+    // thread is left with a big file at the end while the others wait (the
+    // results are sorted by path below).
     let mut results: Vec<FileResult> = if inputs.files.len() > 1 {
-        inputs.files.par_iter().map(check).collect()
+        let mut order: Vec<usize> = (0..inputs.files.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(inputs.sizes.get(i).copied().unwrap_or(0)));
+        order.par_iter().map(|&i| check(&inputs.files[i])).collect()
     } else {
         inputs.files.iter().map(check).collect()
     };

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 pub struct Inputs {
     /// Regular files named explicitly, checked whatever their name.
     pub files: Vec<PathBuf>,
+    /// The size in bytes of each of `files`, as seen when classified.
+    pub sizes: Vec<u64>,
     /// Directories to search.
     pub dirs: Vec<PathBuf>,
     /// Whether `-` (standard input) was named.
@@ -39,15 +41,26 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 /// (missing, a FIFO, a device) is an error. Looks before anything is opened:
 /// opening a FIFO would wait for a writer.
 pub fn classify(paths: &[PathBuf]) -> Inputs {
+    use rayon::prelude::*;
     let mut inputs = Inputs::default();
-    for path in paths {
-        if path.as_os_str() == "-" {
+    // Hundreds of paths (a shell glob) are looked at on every thread.
+    let metadata = |path: &PathBuf| (path.as_os_str() != "-").then(|| fs::metadata(path));
+    let looked: Vec<_> = if paths.len() > 64 {
+        paths.par_iter().map(metadata).collect()
+    } else {
+        paths.iter().map(metadata).collect()
+    };
+    for (path, metadata) in paths.iter().zip(looked) {
+        let Some(metadata) = metadata else {
             inputs.stdin = true;
             continue;
-        }
-        match fs::metadata(path) {
+        };
+        match metadata {
             Ok(m) if m.is_dir() => inputs.dirs.push(path.clone()),
-            Ok(m) if m.is_file() => inputs.files.push(clean(path)),
+            Ok(m) if m.is_file() => {
+                inputs.files.push(clean(path));
+                inputs.sizes.push(m.len());
+            }
             Ok(m) => inputs.errors.push(not_regular(path, &m.file_type())),
             Err(e) => inputs.errors.push(path_error(path, &e)),
         }

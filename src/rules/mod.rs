@@ -155,6 +155,8 @@ pub struct Context<'a> {
     posix: OnceLock<Vec<bool>>,
     /// The `USER` instruction in force at each instruction, computed once.
     users: OnceLock<Vec<Option<usize>>>,
+    /// One bit per package manager some command of the file runs.
+    managers: OnceLock<u32>,
 }
 
 impl<'a> Context<'a> {
@@ -182,7 +184,30 @@ impl<'a> Context<'a> {
                 .collect(),
             posix: OnceLock::new(),
             users: OnceLock::new(),
+            managers: OnceLock::new(),
         }
+    }
+
+    /// Whether any command of the file (in any script a shell runs) runs one
+    /// of these package managers. A rule about one manager's commands asks
+    /// first and skips the file when not: most files use one or two of the
+    /// fifteen managers, so most such rules have nothing to walk.
+    pub fn runs_any(&self, managers: &[crate::shell::packages::Manager]) -> bool {
+        let bit = |m: crate::shell::packages::Manager| 1u32 << (m as u32);
+        let used = *self.managers.get_or_init(|| {
+            let mut used = 0;
+            for i in 0..self.file.instructions.len() {
+                for script in self.instruction_scripts(i) {
+                    for cmd in &script.commands {
+                        if let Some((m, _)) = crate::shell::packages::manager(cmd) {
+                            used |= bit(m);
+                        }
+                    }
+                }
+            }
+            used
+        });
+        managers.iter().any(|&m| used & bit(m) != 0)
     }
 
     /// Every shell script instruction `index` runs (see
@@ -422,6 +447,22 @@ mod tests {
         let options = Options::default();
         let cx = Context::new(src, &parse.dockerfile, &model, &options, None);
         f(&cx);
+    }
+
+    #[test]
+    fn runs_any_sees_every_script_a_shell_runs() {
+        use crate::shell::packages::Manager;
+        let src = "FROM alpine\nRUN apk add x && /usr/bin/pip3 install y\n\
+                   ONBUILD RUN yum install -y z\nRUN <<EOF\nnpm ci\nEOF\n\
+                   SHELL [\"pwsh\", \"-c\"]\nRUN dnf install -y w\n";
+        with_context(src, |cx| {
+            for m in [Manager::Apk, Manager::Pip, Manager::Yum, Manager::Npm] {
+                assert!(cx.runs_any(&[m]), "{m:?}");
+            }
+            // Not run by any POSIX shell: the last RUN is PowerShell's.
+            assert!(!cx.runs_any(&[Manager::Dnf, Manager::Zypper, Manager::Gem]));
+            assert!(cx.runs_any(&[Manager::Dnf, Manager::Npm]));
+        });
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::{arg_word, for_each_command, insert_after, is_with_arg, runs};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::packages::Manager;
 
 /// The rule.
 pub struct DnfMissingYes;
@@ -29,6 +30,9 @@ impl Rule for DnfMissingYes {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Dnf, Manager::Microdnf]) {
+            return;
+        }
         for (i, _) in runs(cx) {
             for_each_command(cx, i, |cmd| {
                 let dnf = ["dnf", "microdnf"]

@@ -3,6 +3,7 @@
 use super::{for_each_command, is_with_arg, runs};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::packages::Manager;
 
 /// The rule.
 pub struct ZypperDistUpgrade;
@@ -27,6 +28,9 @@ impl Rule for ZypperDistUpgrade {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Zypper]) {
+            return;
+        }
         for (i, _) in runs(cx) {
             for_each_command(cx, i, |cmd| {
                 if is_with_arg(cmd, "zypper", &["dist-upgrade", "dup"]) {

@@ -3,6 +3,7 @@
 use super::{for_each_command, insert_after, is_with_arg, runs};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::packages::Manager;
 
 /// The rule.
 pub struct ZypperMissingNonInteractive;
@@ -37,6 +38,9 @@ impl Rule for ZypperMissingNonInteractive {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Zypper]) {
+            return;
+        }
         for (i, _) in runs(cx) {
             for_each_command(cx, i, |cmd| {
                 if !is_with_arg(cmd, "zypper", SUBCOMMANDS)

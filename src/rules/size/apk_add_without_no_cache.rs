@@ -5,6 +5,7 @@ use crate::rules::cache::{
     arg_word, for_each_command, has_cache_mount_with, insert_after, is_with_arg, runs,
 };
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::packages::Manager;
 
 /// The rule.
 pub struct ApkAddWithoutNoCache;
@@ -29,6 +30,9 @@ impl Rule for ApkAddWithoutNoCache {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Apk]) {
+            return;
+        }
         for (i, inst) in runs(cx) {
             if has_cache_mount_with(inst, "/var/cache/apk")
                 || has_cache_mount_with(inst, "/etc/apk/cache")

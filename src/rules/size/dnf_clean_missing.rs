@@ -30,6 +30,9 @@ impl Rule for DnfCleanMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Dnf, Manager::Microdnf]) {
+            return;
+        }
         for (i, inst) in runs(cx) {
             if ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"]
                 .iter()

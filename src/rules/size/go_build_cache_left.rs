@@ -37,6 +37,9 @@ impl Rule for GoBuildCacheLeft {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Go]) {
+            return;
+        }
         for (i, inst) in shipping_runs(cx) {
             if cache_mount_targets(inst).iter().any(|t| is_go_cache(t)) {
                 continue;

@@ -30,6 +30,9 @@ impl Rule for NpmCacheNotCleaned {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Npm]) {
+            return;
+        }
         for (i, inst) in shipping_runs(cx) {
             if cache_mount_targets(inst).iter().any(|t| t.contains(".npm")) {
                 continue;

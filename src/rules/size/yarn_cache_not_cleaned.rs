@@ -38,6 +38,9 @@ impl Rule for YarnCacheNotCleaned {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Yarn]) {
+            return;
+        }
         for (i, inst) in runs(cx) {
             if cache_mount_targets(inst)
                 .iter()

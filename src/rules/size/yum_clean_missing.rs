@@ -30,6 +30,9 @@ impl Rule for YumCleanMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Yum]) {
+            return;
+        }
         for (i, inst) in runs(cx) {
             if has_cache_mount_with(inst, "/var/cache/yum") {
                 continue;

@@ -30,6 +30,9 @@ impl Rule for ZypperCleanMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Zypper]) {
+            return;
+        }
         for (i, inst) in runs(cx) {
             if has_cache_mount_with(inst, "/var/cache/zypp") {
                 continue;

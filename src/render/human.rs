@@ -21,6 +21,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Chars, Config, termcolor::Ansi};
 
 use super::floor_char_boundary;
+use std::io::Write as _;
 
 /// Renders diagnostics rustc-style. Build one and share it across threads.
 #[derive(Clone, Debug)]
@@ -109,8 +110,7 @@ fn plain_one_line(
     {
         return false;
     }
-    let number = (line + 1).to_string();
-    let pad = " ".repeat(number.len() + 1);
+    let number = line + 1;
     let header = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -119,42 +119,61 @@ fn plain_one_line(
     };
     let column = span.start - lines.start;
     // Tabs are drawn as spaces to the next stop of `tab_width`, as codespan
-    // draws them; every other character is one column wide.
+    // draws them; every other character is one column wide. Written straight
+    // into `out`: thousands of findings make this a hot path.
     let tab_width = tab_width.max(1);
-    let mut shown = String::with_capacity(text.len());
-    let (mut before, mut under) = (0, 0);
+    let pad = number.ilog10() as usize + 2;
+    let spaces = |out: &mut Vec<u8>, n: usize| out.extend(std::iter::repeat_n(b' ', n));
+    let text_of = |parts: &[&str], out: &mut Vec<u8>| {
+        parts
+            .iter()
+            .for_each(|p| out.extend_from_slice(p.as_bytes()))
+    };
+    out.reserve(160 + 2 * text.len() + d.message.len());
+    text_of(&[header, "[", d.code, "]: ", &d.message, "\n"], out);
+    spaces(out, pad);
+    text_of(&["--> ", file.name(), ":"], out);
+    let _ = write!(out, "{number}:{}\n", column + 1);
+    spaces(out, pad);
+    out.extend_from_slice(b"|\n");
+    let _ = write!(out, "{number} | ");
+    let (mut shown, mut before, mut under) = (0, 0, 0);
     for (i, b) in text.bytes().enumerate() {
         let width = if b == b'\t' {
-            tab_width - shown.len() % tab_width
+            tab_width - shown % tab_width
         } else {
             1
         };
         match b {
-            b'\t' => shown.extend(std::iter::repeat_n(' ', width)),
-            _ => shown.push(b as char),
+            b'\t' => spaces(out, width),
+            _ => out.push(b),
         }
+        shown += width;
         if i < column {
             before += width;
         } else if i < span.end - lines.start {
             under += width;
         }
     }
-    let mut s = String::with_capacity(160 + 2 * text.len());
-    let mut push = |parts: &[&str]| parts.iter().for_each(|p| s.push_str(p));
-    push(&[header, "[", d.code, "]: ", &d.message, "\n"]);
-    push(&[&pad, "--> ", file.name(), ":", &number, ":"]);
-    push(&[&(column + 1).to_string(), "\n", &pad, "|\n"]);
-    push(&[&number, " | ", &shown, "\n", &pad, "| "]);
-    push(&[&" ".repeat(before), &"^".repeat(under), "\n", &pad, "|\n"]);
-    push(&[&pad, "= ", d.name, "\n"]);
+    out.push(b'\n');
+    spaces(out, pad);
+    out.extend_from_slice(b"| ");
+    spaces(out, before);
+    out.extend(std::iter::repeat_n(b'^', under));
+    out.push(b'\n');
+    spaces(out, pad);
+    out.extend_from_slice(b"|\n");
+    spaces(out, pad);
+    text_of(&["= ", d.name, "\n"], out);
     if let Some(help) = &d.help {
-        push(&[&pad, "= help: ", help, "\n"]);
+        spaces(out, pad);
+        text_of(&["= help: ", help, "\n"], out);
     }
     if let Some(fix) = &d.fix {
-        push(&[&pad, "= help: ", &fix.title, "\n"]);
+        spaces(out, pad);
+        text_of(&["= help: ", &fix.title, "\n"], out);
     }
-    s.push('\n');
-    out.extend_from_slice(s.as_bytes());
+    out.push(b'\n');
     true
 }
 

@@ -89,6 +89,9 @@ impl Rule for AptGetUpdateInSeparateRun {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::AptGet, Manager::Apt]) {
+            return;
+        }
         for stage in &cx.model.stages {
             let runs: Vec<usize> = stage
                 .instructions

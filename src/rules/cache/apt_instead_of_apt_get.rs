@@ -3,6 +3,7 @@
 use super::{for_each_command, is, runs};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::packages::Manager;
 
 /// The rule.
 pub struct AptInsteadOfAptGet;
@@ -43,6 +44,9 @@ impl Rule for AptInsteadOfAptGet {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::Apt]) {
+            return;
+        }
         for (i, _) in runs(cx) {
             for_each_command(cx, i, |cmd| {
                 let Some(name) = cmd.name.as_ref().filter(|_| is(cmd, "apt")) else {

@@ -4,6 +4,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules::cache::{arg_word, for_each_command, insert_after, is_with_arg, runs};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::Command;
+use crate::shell::packages::Manager;
 
 /// The rule.
 pub struct AptGetInstallRecommends;
@@ -42,6 +43,9 @@ impl Rule for AptGetInstallRecommends {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::AptGet]) {
+            return;
+        }
         for (i, _) in runs(cx) {
             for_each_command(cx, i, |cmd| {
                 if !is_with_arg(cmd, "apt-get", &["install"]) || skips_recommends(cmd) {

@@ -65,6 +65,9 @@ impl Rule for AptListsNotRemoved {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.runs_any(&[Manager::AptGet, Manager::Apt]) {
+            return;
+        }
         for (i, inst) in runs(cx) {
             let mut update: Option<Span> = None;
             let mut removed = false;

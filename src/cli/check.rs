@@ -432,7 +432,13 @@ fn check_all(
     let mut results: Vec<FileResult> = if inputs.files.len() > 1 {
         let mut order: Vec<usize> = (0..inputs.files.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(inputs.sizes.get(i).copied().unwrap_or(0)));
-        order.par_iter().map(|&i| check(&inputs.files[i])).collect()
+        // One job per file: rayon otherwise folds long runs of files on
+        // one thread, which the other cannot steal from when it runs dry.
+        order
+            .par_iter()
+            .with_max_len(1)
+            .map(|&i| check(&inputs.files[i]))
+            .collect()
     } else {
         inputs.files.iter().map(check).collect()
     };

@@ -133,7 +133,7 @@ fn plain_one_line(
     text_of(&[header, "[", d.code, "]: ", &d.message, "\n"], out);
     spaces(out, pad);
     text_of(&["--> ", file.name(), ":"], out);
-    let _ = write!(out, "{number}:{}\n", column + 1);
+    let _ = writeln!(out, "{number}:{}", column + 1);
     spaces(out, pad);
     out.extend_from_slice(b"|\n");
     let _ = write!(out, "{number} | ");

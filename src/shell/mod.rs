@@ -170,9 +170,12 @@ pub struct Command {
 }
 
 /// What [`Command::basename`] and [`packages::manager`] answer, worked out
-/// once per command ([`Command::settle`]).
+/// once per command ([`Command::settle`]). A command made some other way
+/// (`Command::default()` and its fields set by hand) is not settled, and both
+/// are then worked out on each call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Facts {
+    settled: bool,
     base: u32,
     manager: Option<(packages::Manager, usize)>,
 }
@@ -218,12 +221,18 @@ impl Command {
     /// The name without a leading path (`/usr/bin/apt-get` -> `apt-get`).
     pub fn basename(&self) -> Option<&str> {
         let name = self.name_str()?;
+        if !self.facts.settled {
+            return Some(basename(name));
+        }
         Some(name.get(self.facts.base as usize..).unwrap_or(name))
     }
 
     /// The package manager the command runs, and where its own arguments
     /// start ([`packages::manager`]), as worked out when it was built.
     pub(crate) fn manager(&self) -> Option<(packages::Manager, usize)> {
+        if !self.facts.settled {
+            return packages::classify(self);
+        }
         self.facts.manager
     }
 
@@ -231,8 +240,12 @@ impl Command {
     /// arguments are final.
     pub(crate) fn settle(&mut self) {
         let base = self.name_str().map_or(0, |n| n.len() - basename(n).len());
-        self.facts.base = u32::try_from(base).unwrap_or(0);
-        self.facts.manager = packages::classify(self);
+        let manager = packages::classify(self);
+        self.facts = Facts {
+            settled: true,
+            base: u32::try_from(base).unwrap_or(0),
+            manager,
+        };
     }
 
     /// The arguments before a `--` end-of-options marker.
@@ -522,4 +535,31 @@ pub fn is_shell_program(name: &str) -> bool {
         program_name(name).as_str(),
         "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hand_built_command_answers_like_a_parsed_one() {
+        let word = |v: &str| Word {
+            raw: v.into(),
+            value: v.into(),
+            literal: true,
+            ..Word::default()
+        };
+        let by_hand = Command {
+            name: Some(word("/usr/bin/apt-get")),
+            args: vec![word("install"), word("curl")],
+            ..Command::default()
+        };
+        let script = parse("/usr/bin/apt-get install curl", Origin::File { offset: 0 });
+        let parsed = &script.commands[0];
+        for cmd in [&by_hand, parsed] {
+            assert_eq!(cmd.basename(), Some("apt-get"));
+            assert_eq!(packages::manager(cmd), Some((packages::Manager::AptGet, 0)));
+            assert!(packages::install(cmd).is_some());
+        }
+    }
 }

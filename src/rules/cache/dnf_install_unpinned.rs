@@ -28,9 +28,6 @@ impl Rule for DnfInstallUnpinned {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if !cx.runs_any(&[Manager::Dnf, Manager::Microdnf]) {
-            return;
-        }
         for (i, _) in runs(cx) {
             for_each_install(cx, i, &[Manager::Dnf, Manager::Microdnf], |install| {
                 report_unpinned(cx, &META, out, install, |p| pinned_rpm_form(install, p));

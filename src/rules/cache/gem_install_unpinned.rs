@@ -28,9 +28,6 @@ impl Rule for GemInstallUnpinned {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if !cx.runs_any(&[Manager::Gem]) {
-            return;
-        }
         for (i, _) in runs(cx) {
             for_each_install(cx, i, &[Manager::Gem], |install| {
                 report_unpinned(cx, &META, out, install, |p| format!("{}:<version>", p.name));

@@ -288,6 +288,10 @@ pub(crate) fn for_each_install(
     managers: &[Manager],
     mut f: impl FnMut(&Install<'_>),
 ) {
+    // Most files run none of the managers asked for.
+    if !cx.runs_any(managers) {
+        return;
+    }
     for_each_command(cx, index, |cmd| {
         if let Some(install) = packages::install(cmd)
             && managers.contains(&install.manager)

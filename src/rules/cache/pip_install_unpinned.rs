@@ -28,9 +28,6 @@ impl Rule for PipInstallUnpinned {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if !cx.runs_any(&[Manager::Pip]) {
-            return;
-        }
         for (i, _) in runs(cx) {
             for_each_install(cx, i, &[Manager::Pip], |install| {
                 // Under a constraints file, versions are pinned there.

@@ -28,9 +28,6 @@ impl Rule for YumInstallUnpinned {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if !cx.runs_any(&[Manager::Yum]) {
-            return;
-        }
         for (i, _) in runs(cx) {
             for_each_install(cx, i, &[Manager::Yum], |install| {
                 // hadolint 2.15 judges yum packages as it judges dnf's: a

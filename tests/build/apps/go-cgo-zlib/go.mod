@@ -1,0 +1,3 @@
+module example.com/zsum
+
+go 1.23

@@ -1,0 +1,4 @@
+export function makeCounter(start = 0) {
+  let n = start;
+  return { inc: () => ++n, value: () => n };
+}

@@ -1,0 +1,4 @@
+bind = "0.0.0.0:18009"
+workers = 2
+accesslog = "-"
+timeout = 30

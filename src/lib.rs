@@ -27,6 +27,7 @@ pub mod rules;
 pub mod settings;
 pub mod shell;
 pub mod split;
+pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use fix::{FixOutcome, Policy, fix_file};

@@ -16,6 +16,7 @@ mod parse;
 mod rules;
 mod size;
 mod split;
+mod verify;
 
 use crate::config::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -26,6 +27,7 @@ use std::process::ExitCode;
 pub use fleet::{Emit, FleetArgs, FleetFormat, FleetOutput, report as fleet_report};
 pub use size::{SizeArgs, SizeFormat};
 pub use split::SplitArgs;
+pub use verify::{VerifyArgs, VerifyFormat};
 
 /// The outcome of a run, from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,6 +85,8 @@ pub enum Command {
     Server,
     /// Rewrite a single-stage Dockerfile into a builder and a small runtime stage.
     Split(SplitArgs),
+    /// Build a Dockerfile and its rewrite, run both, and compare them.
+    Verify(VerifyArgs),
 }
 
 /// Arguments of `slipway check`.
@@ -285,5 +289,6 @@ pub fn run(cli: &Cli) -> Status {
             crate::lsp::Ending::Abrupt => Status::Findings,
         },
         Command::Split(args) => split::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

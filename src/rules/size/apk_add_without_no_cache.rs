@@ -4,7 +4,9 @@ use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules::cache::{
     arg_word, for_each_command, has_cache_mount_with, insert_after, is_with_arg, runs,
 };
+use crate::rules::fixes::unless_used_later;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
+use crate::shell::Command;
 use crate::shell::packages::Manager;
 
 /// The rule.
@@ -23,6 +25,19 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`apk add` without `--no-cache` leaves the package index in the layer",
     doc: include_str!("../../../rules/apk-add-without-no-cache.md"),
 };
+
+/// Whether an `apk add` refreshes the index itself (`-U`/`--update`).
+fn updates(cmd: &Command) -> bool {
+    cmd.has_flag('U', "update")
+}
+
+/// A command that gives apk an index of its own, so that it does not need
+/// the one an earlier `RUN` left: `apk update`, or `apk add` with
+/// `--no-cache` or `--update`.
+fn fetches_index(cmd: &Command) -> bool {
+    is_with_arg(cmd, "apk", &["update"])
+        || (is_with_arg(cmd, "apk", &["add"]) && (cmd.has_flag('\0', "no-cache") || updates(cmd)))
+}
 
 impl Rule for ApkAddWithoutNoCache {
     fn meta(&self) -> &'static RuleMeta {
@@ -49,13 +64,15 @@ impl Rule for ApkAddWithoutNoCache {
                     "`apk add` without `--no-cache` keeps the package index in the layer",
                 );
                 if let Some(w) = arg_word(cmd, &["add"]) {
-                    d.fix = insert_after(
-                        cx,
-                        "Add `--no-cache`",
-                        Applicability::Safe,
-                        w,
-                        " --no-cache",
-                    );
+                    // `apk add -U` saves the index it fetched; with
+                    // `--no-cache` it no longer does, and a later `apk add`
+                    // that relied on it fails.
+                    let applicability = if updates(cmd) {
+                        unless_used_later(cx, i, &["apk"], &fetches_index)
+                    } else {
+                        Applicability::Safe
+                    };
+                    d.fix = insert_after(cx, "Add `--no-cache`", applicability, w, " --no-cache");
                 }
                 out.push(d);
             });

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "apt-get-install-recommends",
     category: Category::Size,
     severity: Severity::Info,
-    fix: FixKind::Safe,
+    fix: FixKind::Unsafe,
     hadolint: &["DL3015"],
     buildkit: &[],
     default_enabled: true,
@@ -60,7 +60,7 @@ impl Rule for AptGetInstallRecommends {
                     d.fix = insert_after(
                         cx,
                         "Add `--no-install-recommends`",
-                        Applicability::Safe,
+                        Applicability::Unsafe,
                         w,
                         " --no-install-recommends",
                     );

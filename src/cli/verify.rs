@@ -81,7 +81,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "PORT[/PATH]", help_heading = "Probe")]
     pub probe_http: Option<String>,
     /// The probe's output (or HTTP body) must contain this text.
-    #[arg(long, value_name = "TEXT", help_heading = "Probe")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        allow_hyphen_values = true,
+        help_heading = "Probe"
+    )]
     pub expect: Option<String>,
     /// How long a probe may take: a command to exit, a server to answer.
     #[arg(

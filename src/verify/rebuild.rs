@@ -66,6 +66,8 @@ const MANIFESTS: &[&str] = &[
     "Makefile",
     "packages.config",
     "Directory.Packages.props",
+    "packages.txt",
+    "Aptfile",
     ".dockerignore",
 ];
 

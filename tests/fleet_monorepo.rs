@@ -226,7 +226,7 @@ fn the_fixture_facts() {
     assert!(after < before / 100, "{before} -> {after}");
     assert_eq!(
         auth["after"]["base"]["image"],
-        "gcr.io/distroless/static-debian12:latest"
+        "gcr.io/distroless/static-debian12:nonroot"
     );
     // Multi-stage services have nothing to split.
     assert_eq!(service(&r, "gateway")["savings_bytes"], 0);

@@ -5,7 +5,7 @@ use super::Status;
 use super::check::decode;
 use super::discover;
 use super::output::{self, ColorChoice, ToolError};
-use crate::split::{self, Options};
+use crate::split::Options;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -82,7 +82,7 @@ pub fn run(args: &SplitArgs) -> Status {
     let options = Options {
         context: context.as_deref(),
     };
-    let rewrite = match split::split(source, &options) {
+    let rewrite = match crate::fix::split_checked(source, &options) {
         Ok(s) => s,
         Err(declined) => {
             let mut text = format!("{name}: no rewrite:\n");

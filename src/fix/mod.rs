@@ -144,6 +144,53 @@ impl FixOutcome {
     }
 }
 
+/// The code of `single-stage-build`, whose fix is the multi-stage rewrite.
+const SINGLE_STAGE: &str = crate::rules::size::single_stage_build::META.code;
+
+/// [`split::split`], held to one promise: the rewrite adds no finding of
+/// Slipway's own rules (default settings) that the original did not have,
+/// compared by rule code. A rewrite that would is declined, with the new
+/// findings as the reasons. `single-stage-build`'s own finding, which the
+/// rewrite exists to remove, is not counted. This is the rewrite users get
+/// from `slipway split`, the editor and the fleet view; it sits here, above
+/// the rules, because it lints.
+pub fn split_checked(
+    source: &str,
+    options: &split::Options<'_>,
+) -> Result<split::Split, split::Declined> {
+    let rewrite = split::split(source, options)?;
+    let new = new_findings(source, &rewrite.text);
+    if new.is_empty() {
+        return Ok(rewrite);
+    }
+    Err(split::Declined {
+        reasons: new
+            .iter()
+            .map(|d| {
+                format!(
+                    "the rewrite would add a finding the original does not have: {} {} ({})",
+                    d.code, d.name, d.message
+                )
+            })
+            .collect(),
+    })
+}
+
+/// The findings of `rewrite` (default settings) whose rule does not fire
+/// on `original`, one per rule.
+pub fn new_findings(original: &str, rewrite: &str) -> Vec<Diagnostic> {
+    let settings = Settings::default();
+    let before: HashSet<&'static str> = crate::lint_with(original, &settings)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    let mut seen = HashSet::new();
+    crate::lint_with(rewrite, &settings)
+        .into_iter()
+        .filter(|d| d.code != SINGLE_STAGE && !before.contains(d.code) && seen.insert(d.code))
+        .collect()
+}
+
 /// Lint `source` and apply the fixes `policy` accepts, round after round,
 /// until nothing changes (at most [`MAX_ROUNDS`] rounds). A file with syntax
 /// errors is returned unchanged with `syntax_errors` set.
@@ -188,6 +235,25 @@ pub fn fix_with(
                 })
             })
             .collect();
+        // The multi-stage rewrite is held to adding no finding (see
+        // `split_checked`): one that would is not applied.
+        let mut kept = Vec::with_capacity(candidates.len());
+        for d in candidates {
+            if d.code == SINGLE_STAGE {
+                let before: HashSet<&str> = diagnostics.iter().map(|x| x.code).collect();
+                let (alone, _) = apply(&outcome.text, &[d]);
+                if lint(&alone)
+                    .iter()
+                    .any(|x| x.code != SINGLE_STAGE && !before.contains(x.code))
+                {
+                    let fix = d.fix.as_ref().expect("candidates have fixes");
+                    refused.insert(FixKey::new(&outcome.text, d.code, fix));
+                    continue;
+                }
+            }
+            kept.push(d);
+        }
+        let candidates = kept;
         if candidates.is_empty() {
             break;
         }

@@ -84,7 +84,7 @@ pub fn actions(
         let options = crate::split::Options {
             context: context.as_deref(),
         };
-        if let Ok(split) = crate::split::split(text, &options) {
+        if let Ok(split) = crate::fix::split_checked(text, &options) {
             let edits = crate::split::edits(text, &split.text);
             if !edits.is_empty() {
                 out.push(action(

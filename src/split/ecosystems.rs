@@ -573,12 +573,14 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
     );
     let mut notes = Vec::new();
     if static_all {
-        plan.candidates.push(Runtime::distroless(
-            "gcr.io/distroless/static-debian12",
-            "the binary is static (CGO_ENABLED=0): distroless static has CA certificates and \
-             tzdata, and no shell"
-                .to_string(),
-        ));
+        if let Some(tag) = distroless_tag(f, &mut plan) {
+            plan.candidates.push(Runtime::distroless(
+                &format!("gcr.io/distroless/static-debian12:{tag}"),
+                "the binary is static (CGO_ENABLED=0): distroless static has CA certificates and \
+                 tzdata, and no shell"
+                    .to_string(),
+            ));
+        }
         let mut shell = match images::glibc_slim(&f.base, &mut notes) {
             Ok(r) => r,
             Err(_) => {
@@ -604,6 +606,74 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
     Ok(plan)
 }
 
+/// The tag of a distroless runtime image, or `None` when distroless does
+/// not fit the program's user. Distroless publishes `latest` (root),
+/// `nonroot` (user 65532) and their `debug` variants, which add a BusyBox
+/// shell and set it as the `ENTRYPOINT`; there are no release tags. An
+/// untagged image is `untagged-base-image`'s finding and `latest` is
+/// `latest-base-image-tag`'s, so the rewrite uses `nonroot`, which neither
+/// reports: when the program runs as a user of its own (the last `USER` is
+/// not root, and the runtime stage keeps it), or when it runs as root but
+/// nothing in the file needs root (no `EXPOSE` of a port below 1024, no
+/// `VOLUME`, no `USER root`), then with that assumption recorded. Otherwise
+/// (a program that needs root) there is no distroless candidate, and the
+/// next one (a slim system image, which runs as root) is taken.
+fn distroless_tag(f: &Facts<'_>, plan: &mut Plan) -> Option<&'static str> {
+    let mut user: Option<String> = None;
+    let mut root_only: Vec<String> = Vec::new();
+    for &i in &f.insts {
+        let inst = f.inst(i);
+        let line = inst.start_line;
+        match (&inst.keyword, &inst.args) {
+            (Keyword::User, Args::Text(w)) => {
+                user = Some(f.expand(&w.value, i).unwrap_or_else(|| w.value.to_string()));
+            }
+            (Keyword::Volume, _) => root_only.push(format!("VOLUME (line {line})")),
+            (Keyword::Expose, Args::Words(words)) => {
+                for w in words {
+                    let port: String = w.value.chars().take_while(char::is_ascii_digit).collect();
+                    if port.parse::<u32>().is_ok_and(|p| p < 1024) {
+                        root_only.push(format!("EXPOSE {} (line {line})", w.value));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let name = user.as_deref().map(|u| u.split(':').next().unwrap_or(u));
+    match name {
+        Some(u) if u != "root" && u != "0" && !u.is_empty() => Some("nonroot"),
+        Some(_) => {
+            plan.note(
+                DecisionKind::Runtime,
+                "not distroless: the program runs as root (USER root), and distroless's only \
+                 tag for root is `latest`",
+            );
+            None
+        }
+        None if root_only.is_empty() => {
+            plan.note(
+                DecisionKind::Assumed,
+                "the program runs as distroless's `nonroot` user (65532), not root: nothing in \
+                 the file needs root (no port below 1024, no VOLUME); a program that writes \
+                 outside /tmp needs a USER that owns where it writes",
+            );
+            Some("nonroot")
+        }
+        None => {
+            plan.note(
+                DecisionKind::Runtime,
+                format!(
+                    "not distroless: the program runs as root and may need it ({}), and \
+                     distroless's only tag for root is `latest`",
+                    root_only.join(", ")
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// A runtime with CA certificates and time zones installed, as the
 /// distroless images have them.
 fn with_certs(mut r: Runtime) -> Runtime {
@@ -616,7 +686,7 @@ fn with_certs(mut r: Runtime) -> Runtime {
 
 /// The directories that hold sources and build files: every `WORKDIR`
 /// and the directory of every build command (not `/`).
-fn source_dirs(f: &Facts<'_>) -> Vec<String> {
+pub(crate) fn source_dirs(f: &Facts<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |d: &str| {
         if d != "/" && !out.iter().any(|o| o == d) {
@@ -756,10 +826,12 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     let mut notes = Vec::new();
     plan.native = true;
     let shell = images::glibc_slim(&f.base, &mut notes)?;
-    if let images::Libc::Glibc(Distro::Debian, release) = f.base.libc() {
+    if let images::Libc::Glibc(Distro::Debian, release) = f.base.libc()
+        && let Some(tag) = distroless_tag(f, &mut plan)
+    {
         let (n, why) = images::debian_for(&f.base, release);
         let mut cc = Runtime::distroless(
-            &format!("gcr.io/distroless/cc-debian{n}"),
+            &format!("gcr.io/distroless/cc-debian{n}:{tag}"),
             format!(
                 "the binary links glibc and libgcc: distroless cc has them, and no shell ({why})"
             ),
@@ -899,6 +971,45 @@ fn node(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
              is not known (set a WORKDIR)"
                 .to_string(),
         );
+    };
+    // The start command runs in the working directory of the ENTRYPOINT or
+    // CMD: the runtime needs that whole directory (its package.json, the
+    // server file, node_modules), not only the subdirectory the build ran in
+    // (`RUN cd client && npm run build`).
+    let start = entry(f);
+    // Whether the start command depends on its directory: a package
+    // manager reads package.json there, a relative path is resolved there.
+    let reads_cwd = start.as_ref().is_some_and(|e| {
+        let words: Vec<String> = match &f.inst(e.index).args {
+            Args::Exec(words) => words.iter().map(|w| w.value.to_string()).collect(),
+            Args::Text(w) => w.value.split_whitespace().map(str::to_string).collect(),
+            _ => Vec::new(),
+        };
+        matches!(
+            crate::shell::basename(&e.program),
+            "npm" | "npx" | "yarn" | "pnpm" | "sh" | "bash"
+        ) || words
+            .iter()
+            .skip(1)
+            .any(|w| !w.starts_with('-') && !w.starts_with('/') && w.contains(['.', '/']))
+    });
+    let w = match start.and_then(|e| f.cwd.get(e.index).cloned().flatten()) {
+        Some(run_dir) if run_dir != w && is_under(&w, &run_dir) => {
+            if run_dir == "/" {
+                return Err(format!(
+                    "the build runs in {w}, but the start command runs in /: which files the \
+                     application needs is not known (set a WORKDIR)"
+                ));
+            }
+            run_dir
+        }
+        Some(run_dir) if !is_under(&run_dir, &w) && reads_cwd => {
+            return Err(format!(
+                "the build runs in {w}, but the start command runs in {run_dir}: which files \
+                 the application needs there is not known"
+            ));
+        }
+        _ => w,
     };
     // The dependency install before the build, and a prune after it.
     let mut install = None;

@@ -313,6 +313,34 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
         return Err(Declined { reasons });
     }
 
+    // Files a RUN after the build makes outside the sources and the
+    // artifacts (`mkdir -p /srv/www && cp -r www/. /srv/www/`) are what the
+    // program reads at run time: copied from the builder.
+    if matches!(plan.layout, Layout::Artifacts { .. }) {
+        let sources = ecosystems::source_dirs(f);
+        for &(i, a) in &after {
+            if a != After::Builder {
+                continue;
+            }
+            let Some(r) = f.run(i) else { continue };
+            for c in &r.cmds {
+                for d in made_outside(c, &sources, plan) {
+                    decisions.push(Decision {
+                        kind: DecisionKind::Artifact,
+                        text: format!(
+                            "{d}, which the RUN at line {} makes after the build",
+                            f.inst(i).start_line
+                        ),
+                    });
+                    plan.copies.push(ArtifactCopy {
+                        from: d.clone(),
+                        to: d,
+                    });
+                }
+            }
+        }
+    }
+
     // Try each runtime base in turn.
     let mut rejected: Vec<(String, Vec<String>)> = Vec::new();
     let candidates = plan.candidates.clone();
@@ -804,6 +832,12 @@ fn fit(
         .iter()
         .flat_map(|(_, rp)| rp.installs.iter().flat_map(|i| i.packages.clone()))
         .collect();
+    // A package the original installs for run time is installed once.
+    extra_packages.retain(|p| {
+        !runtime_packages
+            .iter()
+            .any(|r| tables::bare_name(r) == tables::bare_name(p))
+    });
     if !runtime_packages.is_empty() || !restored_helpers.is_empty() {
         let missing: Vec<&String> = runtime_packages
             .iter()
@@ -899,7 +933,8 @@ fn fit(
     }
     let mut packages_line = extra_packages.clone();
     packages_line.extend(restored_helpers.iter().cloned());
-    packages_line.dedup();
+    let mut seen = BTreeSet::new();
+    packages_line.retain(|p| seen.insert(tables::bare_name(p).to_string()));
     let mut added_packages_placed = packages_line.is_empty();
     let nl_items_start = items.len();
     let mut kept_lines: Vec<String> = Vec::new();
@@ -1414,6 +1449,73 @@ fn setup_paths(cmd: &Command) -> Option<Vec<String>> {
         "ln" | "setcap" => Some(values.last().cloned().into_iter().collect()),
         _ => Some(values),
     }
+}
+
+/// The paths a command after the build makes outside the source
+/// directories, the artifacts already copied and the temporary
+/// directories: the destination of `cp`/`mv`/`install` (the file itself
+/// when the destination is a directory written with a final `/`, unless
+/// the source is a directory's contents, `dir/.`), the directories of
+/// `mkdir`, the links of `ln`, the files `echo`/`printf` write.
+fn made_outside(c: &Cmd<'_>, sources: &[String], plan: &Plan) -> Vec<String> {
+    let Some(cwd) = c.cwd.as_deref() else {
+        return Vec::new();
+    };
+    let name = c.cmd.basename().unwrap_or("");
+    let ops: Vec<&str> = c
+        .cmd
+        .args
+        .iter()
+        .filter(|w| !w.value.starts_with('-'))
+        .map(|w| w.value.as_str())
+        .collect();
+    if c.cmd.args.iter().any(|w| !w.literal) {
+        return Vec::new();
+    }
+    let mut made: Vec<String> = Vec::new();
+    match name {
+        "cp" | "mv" | "install" if ops.len() >= 2 => {
+            let dest = ops[ops.len() - 1];
+            let srcs = &ops[..ops.len() - 1];
+            if dest.ends_with('/') || srcs.len() > 1 {
+                for s in srcs {
+                    if s.ends_with("/.") {
+                        made.push(join(cwd, dest));
+                    } else {
+                        made.push(join(&join(cwd, dest), basename(s.trim_end_matches('/'))));
+                    }
+                }
+            } else {
+                made.push(join(cwd, dest));
+            }
+        }
+        "mkdir" => made.extend(ops.iter().map(|d| join(cwd, d))),
+        "ln" if ops.len() >= 2 => made.push(join(cwd, ops[ops.len() - 1])),
+        "echo" | "printf" => made.extend(
+            setup_paths(c.cmd)
+                .unwrap_or_default()
+                .iter()
+                .map(|t| join(cwd, t)),
+        ),
+        _ => {}
+    }
+    let mut out: Vec<String> = Vec::new();
+    for m in made {
+        let m = m.trim_end_matches('/').to_string();
+        let skip = m.is_empty()
+            || m == "/"
+            || ["/tmp", "/var/tmp", "/root", "/dev", "/proc"]
+                .iter()
+                .any(|t| is_under(&m, t))
+            || sources.iter().any(|s| is_under(&m, s) || is_under(s, &m))
+            || plan.copies.iter().any(|cp| is_under(&m, &cp.from))
+            || out.iter().any(|o| is_under(&m, o));
+        if !skip {
+            out.retain(|o| !is_under(o, &m));
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// Whether a set-up command after the build touches only the artifacts.

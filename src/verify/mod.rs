@@ -592,7 +592,7 @@ fn verify(options: &Options, context: &Path, report: &mut Report) -> Result<(), 
     }
     compare(&original, &rewrite, &original_info, &rewrite_info, report);
     if let (Some(a), Some(b)) = (original.bytes, rewrite.bytes)
-        && b > a
+        && b > a + a / 100
     {
         report.notes.push(format!(
             "the rewrite's image is bigger than the original's ({} > {})",

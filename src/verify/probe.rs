@@ -396,7 +396,25 @@ fn finish_command(
             result.passed = true;
             result.detail = format!("exited with 0 after {:.1} s", result.seconds);
         }
-        Some(c) => result.detail = format!("exited with {c}"),
+        Some(c) => {
+            result.detail = format!("exited with {c}");
+            // The program's last words, not the engine's ("subprocess
+            // exited with status 3", "Error: exit status 3").
+            let engine_noise = |l: &str| {
+                l.contains("subprocess exited with status")
+                    || l.starts_with("Error: exit status")
+                    || l.starts_with("error running container")
+            };
+            if let Some(last) = done
+                .stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !engine_noise(l.trim()))
+            {
+                let last: String = last.trim().chars().take(200).collect();
+                result.detail.push_str(&format!(" ({last})"));
+            }
+        }
         None => result.detail = "was killed by a signal".into(),
     }
 }

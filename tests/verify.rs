@@ -685,6 +685,54 @@ fn a_build_over_the_time_limit_is_stopped() {
 }
 
 #[test]
+fn an_interrupt_stops_the_build_and_cleans_up() {
+    let fake = Fake::new();
+    app(&fake);
+    // The original builds; the rewrite's build takes long and is interrupted.
+    let slow = fake.rewrite(&format!("# fake-build-sleep: 120\n{ORIGINAL}"));
+    std::fs::rename(&slow, fake.state.join("slow.Dockerfile")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", fake.bin.display());
+    let child = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["verify", "--format", "json", "--rewrite"])
+        .arg(fake.state.join("slow.Dockerfile"))
+        .arg("Dockerfile")
+        .env("PATH", path)
+        .env("FAKE_STATE", &fake.state)
+        .current_dir(&fake.context)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the slow build to start.
+    let started = Instant::now();
+    while !fake
+        .log()
+        .lines()
+        .any(|l| l.starts_with("bud") && l.contains(":rewrite"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{}",
+            fake.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: a signal to the child we started.
+    unsafe {
+        libc::kill(pid, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["error"], "interrupted", "{j}");
+    fake.assert_clean(false);
+}
+
+#[test]
 fn moving_copy_before_the_install_is_flagged_by_the_rebuild() {
     let fake = Fake::new();
     app(&fake);

@@ -300,14 +300,14 @@ impl Engine {
             EngineKind::Buildah => cmd.args(["rm", name]),
             _ => cmd.args(["rm", "-f", name]),
         };
-        let _ = process::run(&mut cmd, Duration::from_secs(60), true);
+        let _ = process::run_cleanup(&mut cmd, Duration::from_secs(60));
     }
 
     /// Remove an image tag of ours.
     pub fn remove_image(&self, tag: &str) {
         let mut cmd = self.command();
         cmd.args(["rmi", tag]);
-        let _ = process::run(&mut cmd, Duration::from_secs(120), true);
+        let _ = process::run_cleanup(&mut cmd, Duration::from_secs(120));
     }
 
     /// Make the image's files readable on the host: Buildah mounts a working
@@ -380,7 +380,7 @@ impl Engine {
             EngineKind::Podman => cmd.args(["image", "unmount", image]),
             EngineKind::Docker => return,
         };
-        let _ = process::run(&mut cmd, Duration::from_secs(60), true);
+        let _ = process::run_cleanup(&mut cmd, Duration::from_secs(60));
     }
 }
 

@@ -636,10 +636,13 @@ fn build(
     limit: Duration,
     guard: &mut Guard<'_>,
 ) -> Result<Side, String> {
+    guard.images.push(tag.to_string());
     let done = engine
         .build(dockerfile, context, tag, limit)
         .map_err(|e| format!("cannot run {}: {e}", engine.kind.as_str()))?;
-    guard.images.push(tag.to_string());
+    if done.interrupted {
+        return Err("interrupted".into());
+    }
     Ok(Side {
         dockerfile: display(dockerfile),
         image: tag.to_string(),

@@ -123,12 +123,16 @@ impl Running {
     /// Wait until it exits, `limit` passes or the user interrupts; true
     /// when it exited.
     pub fn wait_for(&mut self, limit: Duration) -> bool {
+        self.wait(limit, true)
+    }
+
+    fn wait(&mut self, limit: Duration, interruptible: bool) -> bool {
         let deadline = Instant::now() + limit;
         loop {
             if self.exited() {
                 return true;
             }
-            if interrupted() || Instant::now() >= deadline {
+            if (interruptible && interrupted()) || Instant::now() >= deadline {
                 return false;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -204,5 +208,13 @@ fn read_all(f: &mut File) -> String {
 pub fn run(cmd: &mut Command, limit: Duration, merged: bool) -> io::Result<Finished> {
     let mut running = Running::spawn(cmd, merged)?;
     let exited = running.wait_for(limit);
+    Ok(running.stop(!exited))
+}
+
+/// [`run`] for clean-up: an interrupt does not stop it (only `limit` does),
+/// so that what `verify` made is removed even after Ctrl-C.
+pub fn run_cleanup(cmd: &mut Command, limit: Duration) -> io::Result<Finished> {
+    let mut running = Running::spawn(cmd, true)?;
+    let exited = running.wait(limit, false);
     Ok(running.stop(!exited))
 }

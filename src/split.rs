@@ -23,16 +23,18 @@
 //! Ecosystems, by the build step found and the builder's base image:
 //!
 //! * Go: `go build -o PATH` (or the binary `ENTRYPOINT`/`CMD` names);
-//!   `gcr.io/distroless/static-debian12` with `CGO_ENABLED=0` (a slim
-//!   image with CA certificates and tzdata when a shell is needed), else
-//!   the builder's system, slim.
+//!   `gcr.io/distroless/static-debian12:nonroot` with `CGO_ENABLED=0` (a
+//!   slim image with the builder's CA certificates when a shell is
+//!   needed), else the builder's system, slim, with the builder's CA
+//!   certificates (the bundle file is copied: no unpinned package install).
 //! * Rust: `cargo build` / `cargo install --path`, the binary named by
 //!   `--bin`, `Cargo.toml` in the build context, or `ENTRYPOINT`/`CMD`;
-//!   `gcr.io/distroless/cc-debianN`, or a slim Debian when a shell or
-//!   packages are needed.
+//!   `gcr.io/distroless/cc-debianN:nonroot`, or a slim Debian when a shell
+//!   or packages are needed.
 //! * Node.js: a dependency install and a build script; dev dependencies
-//!   pruned in the builder, the working directory copied to
-//!   `node:<tag>-slim`.
+//!   pruned in the builder, and the directory the start command runs from
+//!   (its `package.json`, server file and `node_modules`; the parent of a
+//!   subdirectory the build ran in) copied to `node:<tag>-slim`.
 //! * Python: `pip install -r` into a virtualenv at `/opt/venv`, copied to
 //!   `python:<tag>-slim` with the application's `COPY` instructions.
 //! * Java: `mvn package` / `gradle build`, the jar `ENTRYPOINT`/`CMD`
@@ -41,6 +43,19 @@
 //!   by `-o` or `ENTRYPOINT`/`CMD`, on the builder's system, slim.
 //! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
 //!   (or `runtime`).
+//!
+//! Distroless images are tagged `nonroot` (an untagged image and `latest`,
+//! distroless's only tag for root, are findings of Slipway's own rules):
+//! chosen when the program runs as a `USER` of its own, or as root with
+//! nothing in the file needing root (no port below 1024, no `VOLUME`, an
+//! assumption recorded); otherwise the slim system image is. Files a `RUN`
+//! after the build makes outside the sources (`mkdir -p /srv/www && cp -r
+//! www/. /srv/www/`) are copied from the builder.
+//!
+//! This module does not lint; [`crate::fix::split_checked`], above the
+//! rules, declines a rewrite that would add a finding of Slipway's own
+//! rules the original does not have, and is what users get (`slipway
+//! split`, the editor, the fleet view, the fix of `single-stage-build`).
 //!
 //! A program linked against glibc runs on the Debian release it was built
 //! on or a newer one. The runtime image follows the release the builder's

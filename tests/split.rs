@@ -617,17 +617,14 @@ fn reason_kind(r: &str) -> String {
 /// in `split`; the test fails when one is fixed (remove it here) or a new
 /// one appears.
 ///
-/// * SW306/SW307: the CA certificates and time zones the runtime installs
-///   (as the builder image has them) are not pinned, where the original
-///   pinned its packages or installed none with that manager.
+/// * SW306: a program the `HEALTHCHECK` runs (`curl`, `wget`), which the builder
+///   image has and the runtime must install, is not pinned, where the
+///   original installed nothing unpinned with apt-get.
 /// * SW301: the dev-dependency prune added after a single-command build
 ///   `RUN` follows it as another single-command `RUN`.
 /// * SW423: `mcr.microsoft.com/dotnet/aspnet:8.0` has lighter variants.
 const ADDS_FINDINGS: &[(&str, &str)] = &[
     ("dotnet", "SW423"),
-    ("go-cgo-init", "SW306"),
-    ("go-named-stage", "SW306"),
-    ("go-static-shell", "SW307"),
     ("node-npm", "SW301"),
     ("node-pnpm", "SW301"),
     ("node-pnpm", "SW306"),

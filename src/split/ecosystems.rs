@@ -593,12 +593,12 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
              and tzdata",
             shell.image
         );
-        plan.candidates.push(with_certs(shell));
+        plan.candidates.push(with_certs(shell, &f.base));
     } else {
         let mut r = images::glibc_slim(&f.base, &mut notes)?;
         r.why = format!("the binary links the C library (cgo is on): {}", r.why);
         plan.native = true;
-        plan.candidates.push(with_certs(r));
+        plan.candidates.push(with_certs(r, &f.base));
     }
     for n in notes {
         plan.note(DecisionKind::Assumed, n);
@@ -674,15 +674,29 @@ fn distroless_tag(f: &Facts<'_>, plan: &mut Plan) -> Option<&'static str> {
     }
 }
 
-/// A runtime with CA certificates and time zones installed, as the
-/// distroless images have them.
-fn with_certs(mut r: Runtime) -> Runtime {
-    if r.distro.is_some() {
-        r.install = vec!["ca-certificates", "tzdata"];
-        r.install_why = "CA certificates and time zones, which the builder image has".into();
+/// A runtime with the CA certificates of the builder, as the distroless
+/// images have them: the bundle is copied from the builder (a file, no
+/// package install: an install here would be unpinned, and pinning a
+/// version the archive drops later would break the build), when the
+/// builder image is one known to have it (the official Go, Rust, Python
+/// and Node.js images but Node's slim ones, buildpack-deps). A builder
+/// not known to have it gets nothing: the original image had none either.
+fn with_certs(mut r: Runtime, b: &images::BuilderImage) -> Runtime {
+    let slim = b.tag.split('-').any(|w| w == "slim");
+    let has_certs = match b.family.as_str() {
+        "golang" | "rust" | "python" | "buildpack-deps" => true,
+        "node" => !slim && !b.is_alpine(),
+        _ => false,
+    };
+    if r.distro.is_some() && has_certs {
+        r.builder_files = vec![CA_BUNDLE];
+        r.install_why = format!("the CA certificates, which {} has", b.written);
     }
     r
 }
+
+/// Where Debian and Alpine keep the CA certificate bundle.
+const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// The directories that hold sources and build files: every `WORKDIR`
 /// and the directory of every build command (not `/`).

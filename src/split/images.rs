@@ -229,6 +229,9 @@ pub(crate) struct Runtime {
     pub install: Vec<&'static str>,
     /// Why those packages.
     pub install_why: String,
+    /// Files copied from the builder when this image is chosen (what the
+    /// image it stands in for has: the CA certificates).
+    pub builder_files: Vec<&'static str>,
 }
 
 impl Runtime {
@@ -245,6 +248,7 @@ impl Runtime {
             has_packages: Vec::new(),
             install: Vec::new(),
             install_why: String::new(),
+            builder_files: Vec::new(),
         }
     }
 
@@ -261,6 +265,7 @@ impl Runtime {
             has_packages: vec!["ca-certificates", "tzdata", "netbase", "base-files"],
             install: Vec::new(),
             install_why: String::new(),
+            builder_files: Vec::new(),
         }
     }
 

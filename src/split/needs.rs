@@ -422,6 +422,14 @@ fn fit(
     let mut decisions = Vec::new();
     let mut extra_copies: Vec<ArtifactCopy> = Vec::new();
     let mut extra_packages: Vec<String> = rt.install.iter().map(|s| s.to_string()).collect();
+    for file in &rt.builder_files {
+        if !plan.provides(file) {
+            extra_copies.push(ArtifactCopy {
+                from: file.to_string(),
+                to: file.to_string(),
+            });
+        }
+    }
     let mut shell_needs: Vec<String> = Vec::new();
     let runtime_after = |i: usize| after.iter().any(|&(j, a)| j == i && a == After::Runtime);
 
@@ -1001,6 +1009,16 @@ fn fit(
         decisions.push(Decision {
             kind: DecisionKind::Added,
             text: format!("the packages {}: {}", rt.install.join(", "), rt.install_why),
+        });
+    }
+    if !rt.builder_files.is_empty() {
+        decisions.push(Decision {
+            kind: DecisionKind::Added,
+            text: format!(
+                "{}, copied from the builder: {}",
+                rt.builder_files.join(", "),
+                rt.install_why
+            ),
         });
     }
     // ARGs the runtime uses.

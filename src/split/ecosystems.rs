@@ -1137,7 +1137,7 @@ fn node(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     let image = f.base.retag(&retag, &mut notes);
     let why = if retag == Retag::Same {
         format!(
-            "{} is small already; the same image, without the toolchain layers",
+            "{} is small already; the same image, without what only the build needed",
             image
         )
     } else {
@@ -1382,7 +1382,7 @@ fn python(f: &Facts<'_>, installs: &[(usize, &Cmd<'_>)]) -> Result<Plan, String>
     let retag = images::python_slim(&f.base)?;
     let image = f.base.retag(&retag, &mut notes);
     let why = if retag == Retag::Same {
-        format!("{image} is small already; the same image, without the compilers")
+        format!("{image} is small already; the same image, without what only the build needed")
     } else {
         format!("the slim variant of {}: the same Python", f.base.written)
     };

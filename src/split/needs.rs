@@ -346,6 +346,21 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
     let candidates = plan.candidates.clone();
     for rt in candidates {
         match fit(f, plan, &rt, &replays, &after, &helpers) {
+            Ok(_)
+                if rt.image == f.base.written
+                    && dropped_packages.is_empty()
+                    && helpers.is_empty()
+                    && plan.builder_tail.is_empty() =>
+            {
+                return Err(Declined {
+                    reasons: vec![format!(
+                        "the rewrite removes nothing: the runtime would be the builder's own \
+                         image ({}), and the build installs no toolchain or build-only package \
+                         and adds no dev dependencies to leave behind",
+                        rt.image
+                    )],
+                });
+            }
             Ok(mut fitted) => {
                 for (image, why) in &rejected {
                     decisions.push(Decision {

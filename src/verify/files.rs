@@ -40,6 +40,18 @@ pub struct ProgramCheck {
     pub problems: Vec<String>,
     /// Other things worth knowing (what was not checked and why).
     pub notes: Vec<String>,
+    /// The absolute paths the command names as arguments, and whether each
+    /// is in the image (`/data/words.txt` in `CMD ["app", "/data/words.txt"]`).
+    pub arguments: Vec<PathArgument>,
+}
+
+/// An absolute path among a command's arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PathArgument {
+    /// The path.
+    pub path: String,
+    /// Whether it is in the image.
+    pub exists: bool,
 }
 
 /// Check the image whose files are at `root`.
@@ -74,6 +86,19 @@ pub fn check(root: &Path, info: &ImageInfo) -> ProgramCheck {
                 )
             }
         )),
+    }
+    // Absolute paths named as arguments (`--config=/etc/app.toml` too).
+    for arg in command.iter().skip(1) {
+        let path = match arg.split_once('=') {
+            Some((k, v)) if k.starts_with('-') => v,
+            _ => arg.as_str(),
+        };
+        if path.starts_with('/') && path.len() > 1 && !path.contains(char::is_whitespace) {
+            out.arguments.push(PathArgument {
+                path: path.to_string(),
+                exists: image.exists(path),
+            });
+        }
     }
     out.passed = out.problems.is_empty();
     out
@@ -660,6 +685,24 @@ mod tests {
         let c = check(root, &info(&["run.sh"]));
         assert!(c.passed, "{c:?}");
         assert_eq!(c.kind.as_deref(), Some("script"));
+    }
+
+    #[test]
+    fn absolute_paths_among_the_arguments_are_looked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        exe(&root.join("usr/bin/app"), b"#!/usr/bin/app\n");
+        exe(&root.join("data/words.txt"), b"");
+        let c = check(
+            root,
+            &info(&["app", "/data/words.txt", "--config=/etc/app.toml", "/"]),
+        );
+        let found: Vec<(&str, bool)> = c
+            .arguments
+            .iter()
+            .map(|a| (a.path.as_str(), a.exists))
+            .collect();
+        assert_eq!(found, [("/data/words.txt", true), ("/etc/app.toml", false)]);
     }
 
     #[test]

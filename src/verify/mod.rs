@@ -784,6 +784,17 @@ fn compare(
             }
         }
     }
+    if let (Some(pa), Some(pb)) = (&original.program, &rewrite.program) {
+        for arg in &pa.arguments {
+            let lost = arg.exists && pb.arguments.iter().any(|b| b.path == arg.path && !b.exists);
+            if lost {
+                reasons.push(format!(
+                    "{}, which the command names, is in the original's image but not in the rewrite's",
+                    arg.path
+                ));
+            }
+        }
+    }
     match (&original.program, &rewrite.program) {
         (Some(pa), Some(pb)) if !pb.passed => {
             if pa.passed {

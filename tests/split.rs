@@ -371,11 +371,11 @@ fn cli_prints_the_rewrite_or_declines() {
 
     // A rewrite that would add a finding of Slipway's own rules is not
     // offered (see ADDS_FINDINGS).
-    let adds = slipway(&["split", "node-npm.Dockerfile"], &dir);
+    let adds = slipway(&["split", "dotnet.Dockerfile"], &dir);
     assert_eq!(adds.code, 1, "{}", adds.stdout);
     assert!(adds.stdout.is_empty(), "{}", adds.stdout);
     assert!(
-        adds.stderr.contains("would add a finding") && adds.stderr.contains("SW301"),
+        adds.stderr.contains("would add a finding") && adds.stderr.contains("SW423"),
         "{}",
         adds.stderr
     );
@@ -620,15 +620,10 @@ fn reason_kind(r: &str) -> String {
 /// * SW306: a program the `HEALTHCHECK` runs (`curl`, `wget`), which the builder
 ///   image has and the runtime must install, is not pinned, where the
 ///   original installed nothing unpinned with apt-get.
-/// * SW301: the dev-dependency prune added after a single-command build
-///   `RUN` follows it as another single-command `RUN`.
 /// * SW423: `mcr.microsoft.com/dotnet/aspnet:8.0` has lighter variants.
 const ADDS_FINDINGS: &[(&str, &str)] = &[
     ("dotnet", "SW423"),
-    ("node-npm", "SW301"),
-    ("node-pnpm", "SW301"),
     ("node-pnpm", "SW306"),
-    ("node-yarn", "SW301"),
     ("app go-cmd-layout", "SW306"),
     ("app go-http", "SW306"),
 ];

@@ -12,6 +12,21 @@ use crate::syntax::Args;
 pub(crate) const BUILDER: &str = "build";
 
 /// The rewritten file.
+/// Whether a command can be appended to the build's `RUN` with `&&`: a
+/// shell-form `RUN` of one command on one line, with no heredoc, comment or
+/// flag.
+fn joins_build(f: &Facts<'_>, build: usize) -> bool {
+    let inst = f.inst(build);
+    let text = &f.input.source[inst.span.start..inst.span.end];
+    inst.keyword == crate::syntax::Keyword::Run
+        && matches!(inst.args, Args::Text(_))
+        && inst.heredocs.is_empty()
+        && inst.flags.is_empty()
+        && !text.contains(['\n', '\r', '#', '\\', '`'])
+        && !text.trim_end().ends_with([';', '&', '|'])
+        && f.run(build).is_some_and(|r| !r.opaque && r.cmds.len() == 1)
+}
+
 pub(crate) fn emit(f: &Facts<'_>, plan: &Plan, placed: &Placed) -> String {
     let src = f.input.source;
     let nl = if src.contains("\r\n") { "\r\n" } else { "\n" };
@@ -49,11 +64,24 @@ pub(crate) fn emit(f: &Facts<'_>, plan: &Plan, placed: &Placed) -> String {
         at = *e;
     }
     out.push_str(&src[at..end]);
+    let mut tail: &[String] = &plan.builder_tail;
+    if placed.builder_extra.is_empty()
+        && let Some(first) = tail.first()
+        && let Some(command) = first.strip_prefix("RUN ")
+        && joins_build(f, plan.build)
+    {
+        // A RUN of one command after a build RUN of one command is
+        // `consecutive-run-instructions`' finding: the command joins the
+        // build's RUN instead.
+        out.push_str(" && ");
+        out.push_str(command);
+        tail = &tail[1..];
+    }
     for &i in &placed.builder_extra {
         out.push_str(nl);
         out.push_str(chunk(f, i));
     }
-    for l in &plan.builder_tail {
+    for l in tail {
         out.push_str(nl);
         out.push_str(l);
     }

@@ -361,7 +361,10 @@ fn slipway(args: &[&str], dir: &Path) -> common::Finished {
 #[test]
 fn cli_prints_the_rewrite_or_declines() {
     let dir = fixtures();
-    let ok = slipway(&["split", "python.Dockerfile"], &dir);
+    let ok = slipway(
+        &["split", "--context", "python.context", "python.Dockerfile"],
+        &dir,
+    );
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(
         ok.stdout,
@@ -401,7 +404,16 @@ fn cli_prints_the_rewrite_or_declines() {
 #[test]
 fn cli_explain_and_diff() {
     let dir = fixtures();
-    let out = slipway(&["split", "--explain", "python.Dockerfile"], &dir);
+    let out = slipway(
+        &[
+            "split",
+            "--explain",
+            "--context",
+            "python.context",
+            "python.Dockerfile",
+        ],
+        &dir,
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     for kind in [
         "artifact: ",

@@ -190,7 +190,7 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
         Ecosystem::Go => go(f, &steps),
         Ecosystem::Rust => rust(f, &steps, options),
         Ecosystem::Node => node(f, &steps, options),
-        Ecosystem::Python => python(f, &pips),
+        Ecosystem::Python => python(f, &pips, options),
         Ecosystem::Java => java(f, &steps),
         Ecosystem::Dotnet => dotnet(f, &steps, options),
         Ecosystem::C => c(f, &steps),
@@ -1261,7 +1261,11 @@ fn python_installs<'f, 'a>(f: &'f Facts<'a>) -> Vec<(usize, &'f Cmd<'a>)> {
     if any_requirements { out } else { Vec::new() }
 }
 
-fn python(f: &Facts<'_>, installs: &[(usize, &Cmd<'_>)]) -> Result<Plan, String> {
+fn python(
+    f: &Facts<'_>,
+    installs: &[(usize, &Cmd<'_>)],
+    options: &Options<'_>,
+) -> Result<Plan, String> {
     if f.base.family != "python" {
         return Err(format!(
             "the builder `{}` is not a python image: which Python the runtime needs is not known",
@@ -1418,12 +1422,113 @@ fn python(f: &Facts<'_>, installs: &[(usize, &Cmd<'_>)]) -> Result<Plan, String>
         plan.note(DecisionKind::Assumed, n);
     }
     if !f.base.is_alpine() && !f.base.tag.contains("slim") {
+        full_image_links(f, installs, options)?;
         plan.note(
             DecisionKind::Assumed,
-            "compiled wheels need no library of the full image beyond those installed here",
+            "the requirements compile nothing against a library of the full image that the slim \
+             one lacks (none of them is a package known to build from source against one)",
         );
     }
     Ok(plan)
+}
+
+/// Python packages that are built from source (no binary wheel on PyPI,
+/// or only for some platforms) and link a system library that the full
+/// `python` image has (it is built on buildpack-deps, with the `-dev`
+/// packages of many libraries) and `-slim` lacks: `(package, the -dev
+/// package they build against)`.
+const FULL_IMAGE_LINKS: &[(&str, &str)] = &[
+    ("uwsgi", "libxml2-dev"),
+    ("psycopg2", "libpq-dev"),
+    ("mysqlclient", "default-libmysqlclient-dev"),
+    ("pycurl", "libcurl4-openssl-dev"),
+    ("python-ldap", "libldap2-dev"),
+    ("pyodbc", "unixodbc-dev"),
+];
+
+/// On a full `python` builder, whether a requirement is compiled against
+/// a library of the full image that the slim runtime lacks: the rewrite
+/// declines, naming it, unless the Dockerfile installs that library's
+/// `-dev` package itself (the runtime then gets its library, through the
+/// `-dev` table). Requirement files are read from the build context; one
+/// that cannot be read cannot be told, and the rewrite declines.
+fn full_image_links(
+    f: &Facts<'_>,
+    installs: &[(usize, &Cmd<'_>)],
+    options: &Options<'_>,
+) -> Result<(), String> {
+    let installed_dev: Vec<String> = f
+        .runs
+        .iter()
+        .flat_map(|r| &r.cmds)
+        .filter_map(|c| packages::install(c.cmd))
+        .filter(|i| matches!(i.manager, Manager::AptGet | Manager::Apt))
+        .flat_map(|i| i.packages.into_iter().map(|p| p.name.to_string()))
+        .collect();
+    let mut names: Vec<(String, String)> = Vec::new();
+    for (run, c) in installs {
+        let line = f.inst(*run).start_line;
+        let mut args = c.cmd.args.iter().map(|w| w.value.as_str());
+        while let Some(a) = args.next() {
+            let file = match a {
+                "-r" | "--requirement" => args.next(),
+                _ => a
+                    .strip_prefix("--requirement=")
+                    .or_else(|| a.strip_prefix("-r").filter(|r| !r.is_empty())),
+            };
+            let Some(file) = file else { continue };
+            let Some(dir) = options.context else {
+                return Err(format!(
+                    "the builder `{}` has libraries the slim image lacks, and {file} (line {line}) \
+                     cannot be read without a build context: whether a requirement compiles \
+                     against one cannot be told",
+                    f.base.written
+                ));
+            };
+            let text = std::fs::read_to_string(dir.join(file))
+                .or_else(|_| std::fs::read_to_string(dir.join(crate::shell::basename(file))));
+            let Ok(text) = text else {
+                return Err(format!(
+                    "the builder `{}` has libraries the slim image lacks, and {file} (line {line}) \
+                     is not in the build context: whether a requirement compiles against one \
+                     cannot be told",
+                    f.base.written
+                ));
+            };
+            for l in text.lines() {
+                let l = l.trim();
+                if l.starts_with('-') || l.starts_with('#') {
+                    continue;
+                }
+                let name: String = l
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !name.is_empty() {
+                    names.push((name, file.to_string()));
+                }
+            }
+        }
+        if let Some(install) = packages::install(c.cmd) {
+            for p in &install.packages {
+                names.push((p.name.to_string(), format!("line {line}")));
+            }
+        }
+    }
+    for (name, whence) in names {
+        let norm = name.to_ascii_lowercase().replace('_', "-");
+        if let Some((pkg, dev)) = FULL_IMAGE_LINKS.iter().find(|(p, _)| *p == norm)
+            && !installed_dev.iter().any(|d| d == dev)
+        {
+            return Err(format!(
+                "`{pkg}` ({whence}) is compiled from source against {dev}, which the full \
+                 `{}` image has and the slim one lacks: install {dev} in the Dockerfile (the \
+                 runtime then gets its library) or keep the full image",
+                f.base.written
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {

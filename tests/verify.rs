@@ -104,6 +104,80 @@ echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the
 exit 1
 "#;
 
+const FAKE_DOCKER_DAEMON: &str = r##"#!/bin/bash
+# A stand-in for docker with a daemon: enough of its command line for
+# slipway verify, with BuildKit's plain progress output.
+set -u
+set -f
+S="$FAKE_STATE"
+printf 'docker %s\n' "$*" >> "$S/log"
+cmd="$1"; shift
+tagfile() { echo "$S/images/$(printf '%s' "$1" | tr '/:' '__')"; }
+magic() { sed -n "s/^# fake-$1: //p" "$2" | head -n 1; }
+case "$cmd" in
+  info) echo "Server Version: 0.0 (fake)" ;;
+  --version) echo "Docker version 0.0, build fake" ;;
+  build)
+    f=""; t=""
+    while [ $# -gt 1 ]; do
+      case "$1" in -f) f="$2"; shift 2 ;; -t) t="$2"; shift 2 ;; *) shift ;; esac
+    done
+    ctx="$1"
+    echo "#0 building with \"default\" instance using docker driver" >&2
+    echo "#1 [internal] load build definition from Dockerfile" >&2
+    echo "#1 DONE 0.0s" >&2
+    n=$(grep -cvE '^[[:space:]]*(#|$)' "$f"); i=0; key=base; v=4
+    while IFS= read -r line; do
+      case "$line" in ''|'#'*) continue ;; esac
+      i=$((i+1)); v=$((v+1)); echo "#$v [$i/$n] $line" >&2
+      [ "$i" -eq 1 ] && continue
+      extra=""
+      case "$line" in
+        COPY*|ADD*)
+          set -- $line; shift; srcs=""
+          while [ $# -gt 1 ]; do srcs="$srcs $1"; shift; done
+          extra=$(cd "$ctx" && for s in $srcs; do find "$s" -type f | LC_ALL=C sort | xargs cat; done | sha1sum) ;;
+      esac
+      key=$(printf '%s\n%s\n%s' "$key" "$line" "$extra" | sha1sum | cut -c1-16)
+      if [ -e "$S/cache/$key" ]; then echo "#$v CACHED" >&2; else : > "$S/cache/$key"; echo "#$v DONE 0.1s" >&2; fi
+    done < "$f"
+    echo "#$((v+1)) naming to $t done" >&2
+    cp "$f" "$(tagfile "$t")" ;;
+  image)
+    shift; img="$1"; f=$(tagfile "$img")
+    [ -e "$f" ] || { echo "Error: No such image: $img" >&2; exit 1; }
+    size=$(magic size "$f"); size=${size:-1000}
+    cmdjson=$(magic cmd "$f"); cmdjson=${cmdjson:-'["/app/run"]'}
+    ep=$(magic entrypoint "$f"); ep=${ep:-null}
+    printf '[{"Size": %s, "Config": {"Cmd": %s, "Entrypoint": %s, "WorkingDir": "/app", "Env": ["PATH=/usr/bin:/bin"]}}]\n' "$size" "$cmdjson" "$ep" ;;
+  create)
+    name=""; while [ $# -gt 1 ]; do case "$1" in --name) name="$2"; shift 2 ;; *) shift ;; esac; done
+    echo "$1" > "$S/containers/$name"; echo "0123456789ab" ;;
+  export)
+    out="$2"; name="$3"; f=$(tagfile "$(cat "$S/containers/$name")"); r="$S/roots/$name"
+    mkdir -p "$r/app" "$r/bin"
+    printf 'not a real shell\n' > "$r/bin/sh"; chmod +x "$r/bin/sh"
+    if ! grep -q '^# fake-missing: /app/run' "$f"; then
+      printf '#!/bin/sh\necho hi\n' > "$r/app/run"; chmod +x "$r/app/run"
+    fi
+    tar -cf "$out" -C "$r" . ;;
+  run)
+    name=""
+    while [ $# -gt 0 ]; do
+      case "$1" in --name) name="$2"; shift 2 ;; -p) shift 2 ;; --*) shift ;; *) break ;; esac
+    done
+    img="$1"; shift; f=$(tagfile "$img")
+    echo "$img" > "$S/containers/$name"
+    trap 'rm -f "$S/containers/$name"' EXIT
+    magic output "$f"
+    if grep -q '^# fake-echo-args' "$f"; then echo "args: $*"; fi
+    code=$(magic exit "$f"); exit "${code:-0}" ;;
+  rm) shift; rm -f "$S/containers/$1" ;;
+  rmi) rm -f "$(tagfile "$1")" ;;
+  *) echo "fake docker: unknown command $cmd" >&2; exit 125 ;;
+esac
+"##;
+
 /// A fake engine on a `PATH` of its own, its state, and a build context.
 struct Fake {
     _dir: tempfile::TempDir,
@@ -730,6 +804,95 @@ fn an_interrupt_stops_the_build_and_cleans_up() {
     let j: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["error"], "interrupted", "{j}");
     fake.assert_clean(false);
+}
+
+#[test]
+fn docker_is_driven_with_its_own_command_lines() {
+    let fake = Fake::new();
+    write_exe(&fake.bin.join("docker"), FAKE_DOCKER_DAEMON);
+    std::fs::remove_file(fake.bin.join("buildah")).unwrap();
+    app(&fake);
+    let text = format!("# fake-echo-args\n{ORIGINAL}");
+    fake.file("Dockerfile", &text);
+    let rewrite = fake.rewrite(&text.replace("500000", "200000"));
+    let o = fake.verify(&[
+        "--format",
+        "json",
+        "--probe-cmd",
+        "x y",
+        "--touch",
+        "src/main.sh",
+        "--rewrite",
+        rewrite.to_str().unwrap(),
+        "Dockerfile",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let j = o.json();
+    assert_eq!(j["engine"]["name"], "docker");
+    assert_eq!(j["equivalent"], true, "{j}");
+    for (side, bytes) in [("original", 500000), ("rewrite", 200000)] {
+        assert_eq!(j[side]["bytes"], bytes);
+        // `docker run IMAGE ARGS`: the arguments go to the engine as they are.
+        assert_eq!(j[side]["probe"]["stdout"], "hello\nargs: x y\n");
+        // The files came through `docker create` + `docker export`.
+        assert_eq!(j[side]["program"]["program"], "/app/run");
+        assert_eq!(j[side]["program"]["passed"], true);
+        // BuildKit's `#n CACHED`.
+        let r = &j["rebuild"][side];
+        assert_eq!(r["first_rerun"], "COPY . .", "{r}");
+        assert_eq!(r["dependency_install_rerun"], false, "{r}");
+        assert_eq!(r["warm_all_cached"], true, "{r}");
+    }
+    let log = fake.log();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("docker build --progress=plain -f "))
+    );
+    let runs: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("docker run "))
+        .copied()
+        .collect();
+    assert_eq!(runs.len(), 2, "{log}");
+    for r in &runs {
+        assert!(
+            r.starts_with("docker run --rm --pull=never --name slipway-verify-"),
+            "{r}"
+        );
+        assert!(
+            r.ends_with(":original x y") || r.ends_with(":rewrite x y"),
+            "{r}"
+        );
+    }
+    for name in lines.iter().filter_map(|l| {
+        l.strip_prefix("docker create --pull=never --name ")
+            .or_else(|| l.strip_prefix("docker run --rm --pull=never --name "))
+            .and_then(|r| r.split_whitespace().next())
+    }) {
+        assert!(
+            lines.contains(&format!("docker rm -f {name}").as_str()),
+            "{name}\n{log}"
+        );
+    }
+    for tag in lines.iter().filter_map(|l| {
+        l.strip_prefix("docker build ")
+            .and_then(|r| r.split(" -t ").nth(1))
+            .and_then(|r| r.split_whitespace().next())
+    }) {
+        assert!(tag.starts_with("localhost/slipway-verify/"), "{tag}");
+        assert!(
+            lines.contains(&format!("docker rmi {tag}").as_str()),
+            "{tag}\n{log}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(fake.state.join("containers"))
+            .unwrap()
+            .next()
+            .is_none()
+    );
 }
 
 #[test]

@@ -497,7 +497,14 @@ fn verify(options: &Options, context: &Path, report: &mut Report) -> Result<(), 
                 options.build_timeout.as_secs()
             )
         } else {
-            "the original does not build".to_string()
+            match original
+                .build_log_tail
+                .as_deref()
+                .and_then(|t| t.lines().rev().find(|l| !l.trim().is_empty()))
+            {
+                Some(last) => format!("the original does not build ({})", last.trim()),
+                None => "the original does not build".to_string(),
+            }
         };
         report.original = Some(original);
         return Err(format!(

@@ -57,6 +57,37 @@ fn exports(cmd: &Command) -> bool {
         })
 }
 
+/// Releases whose own `python-pip` package is older than pip 6.0 (2014),
+/// the first pip with `--no-cache-dir`: Debian 7 and 8, Ubuntu 12.04 and
+/// 14.04. A pip from their archive stops with `no such option`.
+fn ships_old_pip(cx: &Context<'_>, index: usize) -> bool {
+    let Some(stage) = cx.model.stage_of.get(index).copied().flatten() else {
+        return false;
+    };
+    let Some(root) = cx.model.chain(stage).last() else {
+        return false;
+    };
+    let crate::model::Base::Image(r) = &cx.model.stages[root].base else {
+        return false;
+    };
+    let tag = r.effective_tag().unwrap_or("");
+    let major = |t: &str| t.split(['.', '-']).next().unwrap_or("").to_string();
+    match r.family().as_str() {
+        "debian" => {
+            matches!(major(tag).as_str(), "7" | "8")
+                || tag.starts_with("wheezy")
+                || tag.starts_with("jessie")
+        }
+        "ubuntu" => {
+            tag.starts_with("12.04")
+                || tag.starts_with("14.04")
+                || tag.starts_with("precise")
+                || tag.starts_with("trusty")
+        }
+        _ => false,
+    }
+}
+
 impl Rule for PipInstallWithCache {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -97,10 +128,15 @@ impl Rule for PipInstallWithCache {
                         cmd.span,
                         "`pip install` without `--no-cache-dir` keeps every downloaded wheel in the layer",
                     );
+                    let applicability = if ships_old_pip(cx, i) {
+                        Applicability::Unsafe
+                    } else {
+                        Applicability::Safe
+                    };
                     d.fix = insert_after(
                         cx,
                         "Add `--no-cache-dir`",
-                        Applicability::Safe,
+                        applicability,
                         install,
                         " --no-cache-dir",
                     );

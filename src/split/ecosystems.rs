@@ -815,7 +815,7 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     let chosen = pick_each(&groups, entry.as_ref());
     for l in &chosen {
         let to =
-            if l.contains("/target/") || l.ends_with("/cargo/bin") || l.contains("/.cargo/bin/") {
+            if l.contains("/target/") || l.contains("/cargo/bin/") {
                 // Keep the path the entry program names; otherwise put the
                 // binary on PATH.
                 match entry.as_ref().and_then(|e| e.path.clone()) {

@@ -814,20 +814,19 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     }
     let chosen = pick_each(&groups, entry.as_ref());
     for l in &chosen {
-        let to =
-            if l.contains("/target/") || l.contains("/cargo/bin/") {
-                // Keep the path the entry program names; otherwise put the
-                // binary on PATH.
-                match entry.as_ref().and_then(|e| e.path.clone()) {
-                    Some(p) if p == *l => l.clone(),
-                    _ if l.contains("/cargo/bin/") || l.contains("/.cargo/bin/") => {
-                        join("/usr/local/bin", crate::shell::basename(l))
-                    }
-                    _ => l.clone(),
+        let to = if l.contains("/target/") || l.contains("/cargo/bin/") {
+            // Keep the path the entry program names; otherwise put the
+            // binary on PATH.
+            match entry.as_ref().and_then(|e| e.path.clone()) {
+                Some(p) if p == *l => l.clone(),
+                _ if l.contains("/cargo/bin/") || l.contains("/.cargo/bin/") => {
+                    join("/usr/local/bin", crate::shell::basename(l))
                 }
-            } else {
-                l.clone()
-            };
+                _ => l.clone(),
+            }
+        } else {
+            l.clone()
+        };
         plan.copies.push(ArtifactCopy {
             from: l.clone(),
             to,

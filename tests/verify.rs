@@ -372,6 +372,7 @@ fn an_equivalent_rewrite_exits_0_with_the_documented_json() {
     assert_eq!(j["status"], "equivalent");
     assert_eq!(j["exit_code"], 0);
     assert_eq!(j["reasons"], serde_json::json!([]));
+    assert_eq!(j["findings_added"], serde_json::json!([]));
     assert_eq!(j["rewrite_from"], "file");
     assert_eq!(j["engine"]["name"], "buildah");
     // docker is found, but its daemon does not answer: skipped, and said so.
@@ -464,6 +465,30 @@ fn a_rewrite_whose_output_differs_exits_1_with_the_reason() {
     assert!(reasons.contains("the output differs"), "{reasons}");
     assert!(reasons.contains("goodbye"), "{reasons}");
     assert!(j["rebuild"].is_null());
+    fake.assert_clean(false);
+}
+
+#[test]
+fn findings_the_rewrite_adds_are_listed() {
+    let fake = Fake::new();
+    app(&fake);
+    let rewrite =
+        fake.rewrite(&ORIGINAL.replace("WORKDIR /app\n", "WORKDIR /app\nMAINTAINER someone\n"));
+    let o = fake.verify(&[
+        "--format",
+        "json",
+        "--no-rebuild",
+        "--rewrite",
+        rewrite.to_str().unwrap(),
+        "Dockerfile",
+    ]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let j = o.json();
+    let added = j["findings_added"].as_array().unwrap();
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0]["name"], "maintainer-deprecated");
+    assert_eq!(added[0]["line"], 5);
+    assert!(j["notes"].to_string().contains("maintainer-deprecated"));
     fake.assert_clean(false);
 }
 

@@ -171,6 +171,20 @@ pub struct RebuildReport {
     pub improved: bool,
 }
 
+/// A finding of `slipway check` in the rewrite that the original does not
+/// have (the same rule with the same message).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AddedFinding {
+    /// The rule's code.
+    pub code: &'static str,
+    /// The rule's name.
+    pub name: &'static str,
+    /// The line in the rewrite.
+    pub line: usize,
+    /// The message.
+    pub message: String,
+}
+
 /// Everything `verify` found.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
@@ -184,6 +198,9 @@ pub struct Report {
     pub rewrite_summary: Vec<String>,
     /// Why there is no rewrite (a declined split).
     pub declined: Vec<String>,
+    /// Findings of `slipway check` in the rewrite that the original does not
+    /// have (with the configuration `check` would use for the file).
+    pub findings_added: Vec<AddedFinding>,
     /// The engine.
     pub engine: Option<EngineReport>,
     /// The original image.
@@ -310,6 +327,48 @@ pub fn estimate(
     };
     let e = crate::model::size::estimate(&input, &|i| cx.instruction_scripts(i));
     e.final_bytes().map(|b| (b, e.final_certainty().as_str()))
+}
+
+/// The findings of the rewrite that the original does not have, matched by
+/// rule and message.
+fn added_findings(
+    dockerfile: &Path,
+    original: &str,
+    rewrite: &str,
+    context: &Path,
+    ignore: Option<&[String]>,
+) -> Vec<AddedFinding> {
+    let resolver = crate::config::Resolver::discover(crate::config::Overrides::default());
+    let Ok(resolved) = resolver.for_file(dockerfile) else {
+        return Vec::new();
+    };
+    let info = crate::FileInfo {
+        dockerignore: ignore,
+        context: Some(context),
+    };
+    let mut before: Vec<(&'static str, String)> =
+        crate::lint_file(original, &resolved.settings, info)
+            .into_iter()
+            .map(|d| (d.code, d.message))
+            .collect();
+    let line_starts = crate::syntax::parse(rewrite).dockerfile.line_starts;
+    let mut out = Vec::new();
+    for d in crate::lint_file(rewrite, &resolved.settings, info) {
+        if let Some(i) = before
+            .iter()
+            .position(|(c, m)| *c == d.code && *m == d.message)
+        {
+            before.swap_remove(i);
+            continue;
+        }
+        out.push(AddedFinding {
+            code: d.code,
+            name: d.name,
+            line: line_starts.partition_point(|&s| s <= d.span.start),
+            message: d.message,
+        });
+    }
+    out
 }
 
 /// The rewrite's text, or why there is none (`Ok(None)`: nothing to
@@ -439,6 +498,25 @@ fn verify(options: &Options, context: &Path, report: &mut Report) -> Result<(), 
     else {
         return Ok(());
     };
+
+    report.findings_added = added_findings(
+        &options.dockerfile,
+        source,
+        &rewrite_text,
+        context,
+        ignore.as_deref(),
+    );
+    if !report.findings_added.is_empty() {
+        let codes: Vec<String> = report
+            .findings_added
+            .iter()
+            .map(|f| format!("{} {} (line {})", f.code, f.name, f.line))
+            .collect();
+        report.notes.push(format!(
+            "slipway check finds in the rewrite what it does not find in the original: {}",
+            codes.join(", ")
+        ));
+    }
 
     let (engine, skipped) = engine::detect(options.engine)?;
     report.engine = Some(EngineReport {

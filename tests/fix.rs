@@ -337,3 +337,44 @@ fn crlf_and_bom_fix_like_lf() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The fix of `single-stage-build` (the multi-stage rewrite) is not applied
+/// when the rewrite would add a finding the file does not have: here the
+/// runtime `mcr.microsoft.com/dotnet/aspnet:8.0` has lighter variants
+/// (heavy-base-image), which the SDK image the file runs on does not.
+/// A rewrite that adds nothing is applied.
+#[test]
+fn the_rewrite_fix_adds_no_finding() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split");
+    let settings = Settings::default();
+    let dotnet = std::fs::read_to_string(fixtures.join("dotnet.Dockerfile")).unwrap();
+    assert!(
+        slipway::lint_with(&dotnet, &settings)
+            .iter()
+            .any(|d| d.code == "SW424" && d.fix.is_some()),
+        "single-stage-build offers the rewrite"
+    );
+    let outcome = fix_file(&dotnet, &settings, FileInfo::default(), Policy::Unsafe);
+    assert!(
+        !outcome.applied.iter().any(|(code, _)| *code == "SW424"),
+        "{:?}\n{}",
+        outcome.applied,
+        outcome.text
+    );
+    assert!(outcome.dropped.is_empty(), "{:?}", outcome.dropped);
+
+    let go = std::fs::read_to_string(fixtures.join("go-static.Dockerfile")).unwrap();
+    let outcome = fix_file(&go, &settings, FileInfo::default(), Policy::Unsafe);
+    assert!(
+        outcome.applied.iter().any(|(code, _)| *code == "SW424"),
+        "{:?}",
+        outcome.applied
+    );
+    let before: BTreeSet<&str> = slipway::lint_with(&go, &settings)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    for d in slipway::lint_with(&outcome.text, &settings) {
+        assert!(before.contains(d.code), "new {}: {}", d.code, d.message);
+    }
+}

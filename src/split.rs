@@ -42,7 +42,9 @@
 //! * C/C++: `make`, `cmake --build`, a compiler with `-o`; the binary named
 //!   by `-o` or `ENTRYPOINT`/`CMD`, on the builder's system, slim.
 //! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
-//!   (or `runtime`).
+//!   (or `runtime`): its chiseled `-noble-chiseled-extra` variant (no
+//!   shell, user `app`, with ICU and time zones) for a Debian SDK of .NET
+//!   8 or later when nothing needs a shell or root, else the plain image.
 //!
 //! Distroless images are tagged `nonroot` (an untagged image and `latest`,
 //! distroless's only tag for root, are findings of Slipway's own rules):

@@ -340,21 +340,21 @@ fn crlf_and_bom_fix_like_lf() {
 
 /// The fix of `single-stage-build` (the multi-stage rewrite) is not applied
 /// when the rewrite would add a finding the file does not have: here the
-/// runtime `mcr.microsoft.com/dotnet/aspnet:8.0` has lighter variants
-/// (heavy-base-image), which the SDK image the file runs on does not.
+/// runtime must install `curl` for the HEALTHCHECK (the builder image has
+/// it), unpinned (apt-get-unpinned), where the file installs nothing.
 /// A rewrite that adds nothing is applied.
 #[test]
 fn the_rewrite_fix_adds_no_finding() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split");
     let settings = Settings::default();
-    let dotnet = std::fs::read_to_string(fixtures.join("dotnet.Dockerfile")).unwrap();
+    let pnpm = std::fs::read_to_string(fixtures.join("node-pnpm.Dockerfile")).unwrap();
     assert!(
-        slipway::lint_with(&dotnet, &settings)
+        slipway::lint_with(&pnpm, &settings)
             .iter()
             .any(|d| d.code == "SW424" && d.fix.is_some()),
         "single-stage-build offers the rewrite"
     );
-    let outcome = fix_file(&dotnet, &settings, FileInfo::default(), Policy::Unsafe);
+    let outcome = fix_file(&pnpm, &settings, FileInfo::default(), Policy::Unsafe);
     assert!(
         !outcome.applied.iter().any(|(code, _)| *code == "SW424"),
         "{:?}\n{}",

@@ -1754,6 +1754,25 @@ fn dotnet(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Resul
     } else {
         Distro::Debian
     };
+    // The chiseled image (Ubuntu, no shell, no package manager, user `app`):
+    // the plain image's lighter variant, which heavy-base-image names. The
+    // `-extra` flavour keeps ICU and time zones, as the plain image has them.
+    // A program that runs as root and may need it (a port below 1024, a
+    // VOLUME) stays on the plain image, as with distroless.
+    let major: Option<u32> = version.split('.').next().and_then(|m| m.parse().ok());
+    if distro == Distro::Debian && major.is_some_and(|m| m >= 8) && !chiseled_needs_root(f) {
+        let mut c = Runtime::distroless(
+            &format!("mcr.microsoft.com/dotnet/{kind}:{version}-noble-chiseled-extra"),
+            format!(
+                "the chiseled {kind} image of the SDK's .NET {version}, with ICU and time zones \
+                 (the program is portable .NET; the image has no shell, and runs as its user \
+                 `app`, 1654, unless a USER says otherwise): {why}"
+            ),
+        );
+        c.programs = vec!["dotnet".into()];
+        c.users = vec!["app"];
+        plan.candidates.push(c);
+    }
     let mut r = Runtime::system(
         image,
         distro,
@@ -1763,6 +1782,32 @@ fn dotnet(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Resul
     r.users = vec!["app"];
     plan.candidates.push(r);
     Ok(plan)
+}
+
+/// Whether a program that runs as root may need it: no `USER`, or `USER
+/// root`, with a port below 1024 or a `VOLUME`.
+fn chiseled_needs_root(f: &Facts<'_>) -> bool {
+    let mut user = None;
+    let mut root_only = false;
+    for &i in &f.insts {
+        let inst = f.inst(i);
+        match (&inst.keyword, &inst.args) {
+            (Keyword::User, Args::Text(w)) => user = Some(w.value.to_string()),
+            (Keyword::Volume, _) => root_only = true,
+            (Keyword::Expose, Args::Words(words)) => {
+                root_only |= words.iter().any(|w| {
+                    let p: String = w.value.chars().take_while(char::is_ascii_digit).collect();
+                    p.parse::<u32>().is_ok_and(|p| p < 1024)
+                });
+            }
+            _ => {}
+        }
+    }
+    match user.as_deref().map(|u| u.split(':').next().unwrap_or(u)) {
+        Some("root" | "0") => true,
+        Some(_) => false,
+        None => root_only,
+    }
 }
 
 /// ASP.NET Core or the plain .NET runtime, and why.

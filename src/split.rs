@@ -42,7 +42,7 @@
 //! * C/C++: `make`, `cmake --build`, a compiler with `-o`; the binary named
 //!   by `-o` or `ENTRYPOINT`/`CMD`, on the builder's system, slim.
 //! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
-//!   (or `runtime`): its chiseled `-noble-chiseled-extra` variant (no
+//!   (or `runtime`): aspnet's chiseled `-noble-chiseled-extra` variant (no
 //!   shell, user `app`, with ICU and time zones) for a Debian SDK of .NET
 //!   8 or later when nothing needs a shell or root, else the plain image.
 //!

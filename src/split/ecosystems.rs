@@ -66,6 +66,8 @@ pub(crate) struct Plan {
     pub console_scripts: bool,
     /// What was decided.
     pub decisions: Vec<Decision>,
+    /// The build context, when known (to tell which files it has).
+    pub context: Option<std::path::PathBuf>,
 }
 
 impl Plan {
@@ -84,6 +86,7 @@ impl Plan {
             native: false,
             console_scripts: false,
             decisions: Vec::new(),
+            context: None,
         }
     }
 
@@ -199,7 +202,11 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
             ecosystem.as_str()
         )),
     };
-    plan.map_err(Declined::new)
+    plan.map(|mut p| {
+        p.context = options.context.map(std::path::Path::to_path_buf);
+        p
+    })
+    .map_err(Declined::new)
 }
 
 /// A build whose output may not be there (`cmd || true`, an `if` body):
@@ -1532,6 +1539,9 @@ fn full_image_links(
 
 fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
     let s = steps.last().ok_or("no java build")?;
+    if matches!(step_what(s).as_str(), "jar" | "javac") {
+        return java_tools(f, s);
+    }
     let build = s.run;
     let Some(cwd) = s.cmd.cwd.clone() else {
         return Err("the build runs in an unknown directory".to_string());
@@ -1562,39 +1572,7 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         )
     })?;
     // The jar the entry command runs.
-    let mut jar = None;
-    for k in [Keyword::Entrypoint, Keyword::Cmd] {
-        let Some(i) = last_of(f, k) else { continue };
-        let inst = f.inst(i);
-        let words: Vec<(String, crate::syntax::Span)> = match &inst.args {
-            // `sh -c "exec java -jar app.jar"`: the script's words.
-            Args::Exec(w)
-                if w.first()
-                    .is_some_and(|w| crate::shell::is_shell_program(&w.value))
-                    && w.get(1).is_some_and(|w| w.value == "-c") =>
-            {
-                let Some(script) = w.get(2) else { continue };
-                crate::shell::parse(&script.value, crate::shell::Origin::File { offset: 0 })
-                    .commands
-                    .iter()
-                    .flat_map(|c| &c.args)
-                    .map(|a| (a.value.to_string(), script.span))
-                    .collect()
-            }
-            Args::Exec(w) => w.iter().map(|w| (w.value.to_string(), w.span)).collect(),
-            Args::Text(_) => f.input.scripts[i]
-                .iter()
-                .flat_map(|s| &s.commands)
-                .flat_map(|c| &c.args)
-                .map(|w| (w.value.to_string(), w.span))
-                .collect(),
-            _ => continue,
-        };
-        if let Some((v, span)) = words.into_iter().find(|(v, _)| v.ends_with(".jar")) {
-            jar = Some((i, v, span));
-            break;
-        }
-    }
+    let jar = entry_jar(f);
     let Some((at, written, span)) = jar else {
         return Err(format!(
             "artifact unknown: no ENTRYPOINT or CMD names the jar, and the build may make more \
@@ -1657,6 +1635,93 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
             format!("the jar {path}, which the build copies there from {out_dir}"),
         );
     }
+    java_runtime(f, &mut plan, major);
+    Ok(plan)
+}
+
+/// The words of the last `ENTRYPOINT` or `CMD` (of a `sh -c` script's
+/// commands: the script's span for each), with the instruction.
+fn entry_words(f: &Facts<'_>, k: Keyword) -> Option<(usize, Vec<(String, crate::syntax::Span)>)> {
+    let i = last_of(f, k)?;
+    let inst = f.inst(i);
+    let words: Vec<(String, crate::syntax::Span)> = match &inst.args {
+        // `sh -c "exec java -jar app.jar"`: the script's words.
+        Args::Exec(w)
+            if w.first()
+                .is_some_and(|w| crate::shell::is_shell_program(&w.value))
+                && w.get(1).is_some_and(|w| w.value == "-c") =>
+        {
+            let script = w.get(2)?;
+            crate::shell::parse(&script.value, crate::shell::Origin::File { offset: 0 })
+                .commands
+                .iter()
+                .flat_map(|c| &c.args)
+                .map(|a| (a.value.to_string(), script.span))
+                .collect()
+        }
+        Args::Exec(w) => w.iter().map(|w| (w.value.to_string(), w.span)).collect(),
+        Args::Text(_) => f.input.scripts[i]
+            .iter()
+            .flat_map(|s| &s.commands)
+            .flat_map(|c| &c.args)
+            .map(|w| (w.value.to_string(), w.span))
+            .collect(),
+        _ => return None,
+    };
+    Some((i, words))
+}
+
+/// The jar the entry command runs: the instruction, the word as written
+/// and its span.
+fn entry_jar(f: &Facts<'_>) -> Option<(usize, String, crate::syntax::Span)> {
+    for k in [Keyword::Entrypoint, Keyword::Cmd] {
+        let Some((i, words)) = entry_words(f, k) else {
+            continue;
+        };
+        if let Some((v, span)) = words.into_iter().find(|(v, _)| v.ends_with(".jar")) {
+            return Some((i, v, span));
+        }
+    }
+    None
+}
+
+/// The Java feature release of the builder: its image's tag, else the
+/// Debian/Ubuntu/Alpine JDK package it installs (`openjdk-17-jdk-headless`,
+/// `openjdk17-jdk`).
+fn builder_java_major(f: &Facts<'_>) -> Option<(u32, Option<String>)> {
+    if let Some(m) = images::java_major(&f.base) {
+        return Some((m, None));
+    }
+    let mut found = None;
+    for c in f.runs.iter().flat_map(|r| &r.cmds) {
+        let Some(install) = packages::install(c.cmd) else {
+            continue;
+        };
+        for p in &install.packages {
+            let name = super::tables::bare_name(p.name);
+            let Some(rest) = name
+                .strip_prefix("openjdk-")
+                .or_else(|| name.strip_prefix("openjdk"))
+            else {
+                continue;
+            };
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let tail = &rest[digits.len()..];
+            if !(tail.starts_with("-jdk") || tail.starts_with("-jre")) {
+                continue;
+            }
+            if let Ok(n) = digits.parse::<u32>()
+                && (8..100).contains(&n)
+            {
+                found = Some((n, Some(name.to_string())));
+            }
+        }
+    }
+    found
+}
+
+/// The JRE image of the builder's Java release.
+fn java_runtime(f: &Facts<'_>, plan: &mut Plan, major: u32) {
     let words: Vec<&str> = f.base.tag.split('-').collect();
     let suffix = if f.base.is_alpine() {
         "-alpine"
@@ -1685,9 +1750,163 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         distro,
         format!("a Java {major} runtime (JRE), the builder's Java release{vendor}"),
     );
-    r.programs = vec!["java".into(), "keytool".into()];
+    // The Ubuntu images install curl and wget ("for historical reasons",
+    // adoptium/containers#255); the Alpine ones do not.
+    r.programs = if f.base.is_alpine() {
+        vec!["java".into(), "keytool".into()]
+    } else {
+        vec![
+            "java".into(),
+            "keytool".into(),
+            "curl".into(),
+            "wget".into(),
+        ]
+    };
     r.users = vec!["ubuntu"];
     plan.candidates.push(r);
+}
+
+/// `javac` and `jar` run by hand: the jar `jar` creates (`--file`, `cf`)
+/// that the entry command runs, or the classes directory of `javac -d DIR`
+/// that the entry command puts on the class path (`java -cp DIR Main`).
+fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
+    let line = f.inst(s.run).start_line;
+    let Some(cwd) = s.cmd.cwd.clone() else {
+        return Err(format!(
+            "the build runs in an unknown directory (line {line})"
+        ));
+    };
+    let (major, package) = builder_java_major(f).ok_or_else(|| {
+        format!(
+            "cannot tell the Java version of `{}` (no JDK package installed with a version in \
+             its name): the runtime JRE must match it",
+            f.base.written
+        )
+    })?;
+    let mut plan = Plan::new(
+        Ecosystem::Java,
+        s.run,
+        Layout::Artifacts {
+            source_dirs: source_dirs(f),
+        },
+    );
+    let value = |raw: &str| -> Option<String> {
+        if !raw.contains('$') {
+            return Some(raw.to_string());
+        }
+        f.expand(raw, s.run).filter(|v| !v.contains('$'))
+    };
+    if step_what(s) == "jar" {
+        let raw = crate::shell::builds::jar_output(s.cmd.cmd).unwrap_or_default();
+        let Some(out) = value(raw).map(|v| join(&cwd, &v)) else {
+            return Err(format!(
+                "artifact unknown: the jar `jar` creates (line {line}) is named by `{raw}`, \
+                 which is not known"
+            ));
+        };
+        let Some((at, written, _)) = entry_jar(f) else {
+            return Err(format!(
+                "artifact unknown: `jar` (line {line}) creates {out}, and no ENTRYPOINT or CMD \
+                 runs a jar"
+            ));
+        };
+        let Some(path) = f.cwd[at].as_deref().map(|d| join(d, &written)) else {
+            return Err("the jar's directory is not known".to_string());
+        };
+        let moved = follow(f, vec![out.clone()], s.run, s.pos);
+        if !moved.contains(&path) {
+            return Err(format!(
+                "artifact unknown: the {} runs {path}, and the jar `jar` creates (line {line}, \
+                 {out}) is not seen to reach it",
+                f.inst(at).keyword
+            ));
+        }
+        plan.copies.push(ArtifactCopy {
+            from: path.clone(),
+            to: path.clone(),
+        });
+        plan.note(
+            DecisionKind::Artifact,
+            if path == out {
+                format!(
+                    "the jar {path}, which `jar` creates (line {line}) and the {} runs",
+                    f.inst(at).keyword
+                )
+            } else {
+                format!("the jar {path}, which the build copies there from {out}")
+            },
+        );
+    } else {
+        let Some(raw) = s.cmd.cmd.option_str(&["-d"]) else {
+            return Err(format!(
+                "artifact unknown: `javac` (line {line}) writes its classes next to the sources \
+                 (no -d) and no jar is made"
+            ));
+        };
+        let Some(classes) = value(raw).map(|v| join(&cwd, &v)) else {
+            return Err(format!(
+                "artifact unknown: `javac -d {raw}` (line {line}) names a directory that is not \
+                 known"
+            ));
+        };
+        // `java -cp DIR Main`: the class path the entry command runs with.
+        let mut class_path = None;
+        for k in [Keyword::Entrypoint, Keyword::Cmd] {
+            let Some((i, words)) = entry_words(f, k) else {
+                continue;
+            };
+            let mut it = words.iter().map(|(v, _)| v.as_str());
+            while let Some(w) = it.next() {
+                let v = match w {
+                    "-cp" | "-classpath" | "--class-path" => it.next(),
+                    _ => w.strip_prefix("--class-path="),
+                };
+                if let Some(v) = v {
+                    class_path = Some((i, v.to_string()));
+                }
+            }
+            if class_path.is_some() {
+                break;
+            }
+        }
+        let Some((at, cp)) = class_path else {
+            return Err(format!(
+                "artifact unknown: `javac` (line {line}) writes classes to {classes}, and no \
+                 ENTRYPOINT or CMD runs `java -cp {raw}` (nor a jar)"
+            ));
+        };
+        let Some(dir) = f.cwd[at].as_deref() else {
+            return Err("the class path's directory is not known".to_string());
+        };
+        let entries: Vec<String> = cp.split(':').map(|e| join(dir, e)).collect();
+        if entries.iter().any(|e| !is_under(e, &classes)) {
+            return Err(format!(
+                "artifact unknown: the {} runs with the class path `{cp}`, which names more than \
+                 the classes `javac` (line {line}) writes to {classes}",
+                f.inst(at).keyword
+            ));
+        }
+        plan.copies.push(ArtifactCopy {
+            from: classes.clone(),
+            to: classes.clone(),
+        });
+        plan.note(
+            DecisionKind::Artifact,
+            format!(
+                "the classes {classes} that `javac -d` writes (line {line}), the {}'s class path",
+                f.inst(at).keyword
+            ),
+        );
+    }
+    if let Some(p) = package {
+        plan.note(
+            DecisionKind::Assumed,
+            format!(
+                "the builder's Java is {p} (Java {major}): the runtime's JRE is Java {major} too"
+            ),
+        );
+    }
+    java_runtime(f, &mut plan, major);
     Ok(plan)
 }
 
@@ -1754,13 +1973,19 @@ fn dotnet(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Resul
     } else {
         Distro::Debian
     };
-    // The chiseled image (Ubuntu, no shell, no package manager, user `app`):
-    // the plain image's lighter variant, which heavy-base-image names. The
+    // The chiseled aspnet image (Ubuntu, no shell, no package manager, user
+    // `app`): the plain image's lighter variant, which heavy-base-image
+    // names (the knowledge base sizes no chiseled `runtime` image, and the
+    // plain `runtime` image has no lighter variant there). The
     // `-extra` flavour keeps ICU and time zones, as the plain image has them.
     // A program that runs as root and may need it (a port below 1024, a
     // VOLUME) stays on the plain image, as with distroless.
     let major: Option<u32> = version.split('.').next().and_then(|m| m.parse().ok());
-    if distro == Distro::Debian && major.is_some_and(|m| m >= 8) && !chiseled_needs_root(f) {
+    if kind == "aspnet"
+        && distro == Distro::Debian
+        && major.is_some_and(|m| m >= 8)
+        && !chiseled_needs_root(f)
+    {
         let mut c = Runtime::distroless(
             &format!("mcr.microsoft.com/dotnet/{kind}:{version}-noble-chiseled-extra"),
             format!(

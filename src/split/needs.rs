@@ -833,6 +833,31 @@ fn fit(
         }
     }
 
+    // Files the program is given at run time (a path among the
+    // ENTRYPOINT/CMD arguments, an ENV value that is a path) that came
+    // with the build context into a directory left in the builder.
+    for (path, what) in runtime_files(f) {
+        if plan.provides(&path)
+            || extra_copies.iter().any(|c| is_under(&path, &c.to))
+            || kept_copy_provides(f, &keep, &path)
+        {
+            continue;
+        }
+        if let Some(src) = context_file(f, plan, &keep, &path) {
+            extra_copies.push(ArtifactCopy {
+                from: path.clone(),
+                to: path.clone(),
+            });
+            decisions.push(Decision {
+                kind: DecisionKind::Added,
+                text: format!(
+                    "a copy of {path} from the builder: the {what} names it, and the build \
+                     context's {src} is copied there"
+                ),
+            });
+        }
+    }
+
     // Packages the runtime installs.
     let mut install_managers: Vec<Manager> = Vec::new();
     for (_, rp) in replays {
@@ -1678,6 +1703,105 @@ fn builder_made(f: &Facts<'_>, plan: &Plan, keep: &BTreeSet<usize>, path: &str) 
                 }) || c.cmd.redirects.iter().any(|rd| rd.target.value == path)
             })
         })
+}
+
+/// The paths the program is given at run time: the arguments of the last
+/// `ENTRYPOINT` and `CMD` that are paths (absolute, or relative with a
+/// `/`, against the working directory), and `ENV` values that are one
+/// absolute path; with what names them.
+fn runtime_files(f: &Facts<'_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut push = |p: String, what: String| {
+        if !out.iter().any(|(q, _)| *q == p) {
+            out.push((p, what));
+        }
+    };
+    for k in [Keyword::Entrypoint, Keyword::Cmd] {
+        let Some(i) = super::ecosystems::last_of(f, k) else {
+            continue;
+        };
+        let Args::Exec(words) = &f.inst(i).args else {
+            continue;
+        };
+        for w in words.iter().skip(usize::from(k == Keyword::Entrypoint)) {
+            let v = w.value.as_str();
+            if v.starts_with('-') || v.contains(['$', ':', '*', '=']) || !v.contains('/') {
+                continue;
+            }
+            let path = if v.starts_with('/') {
+                join("/", v)
+            } else if let Some(d) = f.cwd[i].as_deref() {
+                join(d, v)
+            } else {
+                continue;
+            };
+            push(path, format!("{k} (line {})", f.inst(i).start_line));
+        }
+    }
+    for &i in &f.insts {
+        let inst = f.inst(i);
+        if inst.keyword != Keyword::Env {
+            continue;
+        }
+        let Some(next) = f.insts.iter().find(|&&j| j > i).copied() else {
+            continue;
+        };
+        let Args::Pairs(pairs) = &inst.args else {
+            continue;
+        };
+        for kv in pairs {
+            let name = kv.key.value.to_string();
+            let Some(v) = f.var(&name, next) else {
+                continue;
+            };
+            if v.starts_with('/') && !v.contains(['$', ':', ' ', '*']) && v.len() > 1 {
+                push(
+                    join("/", &v),
+                    format!("ENV {name} (line {})", inst.start_line),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The file of the build context a `COPY`/`ADD` before the build (and
+/// not kept in the runtime stage) puts at `path`, when the context is
+/// known and has it.
+fn context_file(f: &Facts<'_>, plan: &Plan, keep: &BTreeSet<usize>, path: &str) -> Option<String> {
+    let context = plan.context.as_deref()?;
+    for &i in f.insts.iter().rev() {
+        if i > plan.build || keep.contains(&i) {
+            continue;
+        }
+        let inst = f.inst(i);
+        if !matches!(inst.keyword, Keyword::Copy | Keyword::Add) || inst.flag("from").is_some() {
+            continue;
+        }
+        let Some((sources, dest)) = copy_dest(f, i) else {
+            continue;
+        };
+        if dest == "/" || !is_under(path, &dest) || sources.len() != 1 {
+            continue;
+        }
+        let rel = path[dest.len()..].trim_start_matches('/');
+        let src = sources[0].trim_start_matches("./").trim_end_matches('/');
+        if src.contains(['$', '*', '?', '[']) || src.contains("://") || src.contains("..") {
+            return None;
+        }
+        let in_context = match (src, rel) {
+            ("" | ".", "") => return None,
+            ("" | ".", r) => r.to_string(),
+            (s, "") => s.to_string(),
+            (s, r) => format!("{s}/{r}"),
+        };
+        let file = context.join(&in_context);
+        // A directory source is copied into the destination; a file to it.
+        let found = file.exists()
+            && (rel.is_empty() || context.join(src).is_dir() || src.is_empty() || src == ".");
+        return found.then_some(in_context);
+    }
+    None
 }
 
 /// The directories `ENV PATH=...` adds.

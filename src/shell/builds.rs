@@ -352,6 +352,8 @@ pub fn build_step(cmd: &Command) -> Option<BuildStep> {
         "dotnet" if matches!(ops.first(), Some(&("publish" | "build"))) => {
             step(Ecosystem::Dotnet, format!("dotnet {}", ops[0]))
         }
+        "javac" => step(Ecosystem::Java, "javac".into()),
+        "jar" if jar_output(cmd).is_some() => step(Ecosystem::Java, "jar".into()),
         "make" | "gmake" | "ninja" => {
             // `make install` alone usually follows a build in the same script;
             // `make -C dir` or `make target` compiles.
@@ -363,6 +365,39 @@ pub fn build_step(cmd: &Command) -> Option<BuildStep> {
         }
         _ => None,
     }
+}
+
+/// The archive a `jar` command creates: `--file FILE` / `--file=FILE` /
+/// `-f FILE` with `--create` / `-c`, or the old style `jar cf FILE ...`,
+/// `jar cfe FILE Main ...`, `jar cvfm FILE MANIFEST ...` (the operands
+/// follow the order of the `f`, `m` and `e` letters).
+pub fn jar_output(cmd: &Command) -> Option<&str> {
+    let first = cmd.args.first()?;
+    let mode = first.value.as_str();
+    let letters = mode.strip_prefix('-').unwrap_or(mode);
+    let old_style = !mode.starts_with("--")
+        && !letters.is_empty()
+        && letters.contains('c')
+        && letters.chars().all(|c| "cvfmeM0P".contains(c));
+    if old_style && letters.contains('f') {
+        let mut operands = cmd.args[1..].iter();
+        for l in letters.chars().filter(|c| matches!(c, 'f' | 'm' | 'e')) {
+            let w = operands.next()?;
+            if l == 'f' {
+                return Some(&w.value);
+            }
+        }
+        return None;
+    }
+    let creates = cmd.args.iter().any(|w| w.value == "--create")
+        || cmd.args.iter().any(|w| {
+            let v = w.value.as_str();
+            v.starts_with('-') && !v.starts_with("--") && v[1..].contains('c')
+        });
+    if !creates {
+        return None;
+    }
+    cmd.option_str(&["--file", "-f"])
 }
 
 /// Whether a system package is part of a build toolchain: compilers, build
@@ -549,10 +584,37 @@ mod tests {
             ("gcc -O2 -o hello hello.c", Some("gcc")),
             ("gcc --version", None),
             ("cmake --build build", Some("cmake --build")),
+            ("javac -d out $(find src -name '*.java')", Some("javac")),
+            ("jar --create --file app.jar -C out .", Some("jar")),
+            ("jar cfe /opt/q.jar dev.Main -C out .", Some("jar")),
+            ("jar tf app.jar", None),
         ];
         for (text, expected) in cases {
             let got = build_step(&first_command(text)).map(|b| b.what);
             assert_eq!(got.as_deref(), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn jar_outputs() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "jar --create --file app.jar --main-class a.B -C out .",
+                Some("app.jar"),
+            ),
+            ("jar --create --file=app.jar -C out .", Some("app.jar")),
+            ("jar -c -f app.jar -C out .", Some("app.jar")),
+            ("jar cf app.jar -C out .", Some("app.jar")),
+            ("jar cfe /opt/q/q.jar dev.Q -C out .", Some("/opt/q/q.jar")),
+            ("jar cmf MANIFEST.MF app.jar -C out .", Some("app.jar")),
+            ("jar cvfm app.jar MANIFEST.MF -C out .", Some("app.jar")),
+            ("jar xf app.jar", None),
+            ("jar --list --file app.jar", None),
+        ];
+        for (text, expected) in cases {
+            let cmd = first_command(text);
+            let got = jar_output(&cmd);
+            assert_eq!(got, *expected, "{text}");
         }
     }
 

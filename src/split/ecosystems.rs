@@ -600,17 +600,114 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
              and tzdata",
             shell.image
         );
+        plan.candidates.extend(fetch_tool_runtime(f, &shell));
         plan.candidates.push(with_certs(shell, &f.base));
     } else {
         let mut r = images::glibc_slim(&f.base, &mut notes)?;
         r.why = format!("the binary links the C library (cgo is on): {}", r.why);
         plan.native = true;
+        plan.candidates.extend(fetch_tool_runtime(f, &r));
         plan.candidates.push(with_certs(r, &f.base));
     }
     for n in notes {
         plan.note(DecisionKind::Assumed, n);
     }
     Ok(plan)
+}
+
+/// Builder families built on `buildpack-deps:<release>-scm`, which has
+/// curl and wget.
+const ON_BUILDPACK_DEPS: &[&str] = &["golang", "rust", "gcc", "buildpack-deps"];
+
+/// `curl` or `wget` that the `HEALTHCHECK`, `ENTRYPOINT` or `CMD` runs,
+/// when the Dockerfile does not install it itself (the runtime then
+/// repeats that install).
+fn fetch_tool(f: &Facts<'_>) -> Option<(&'static str, Keyword)> {
+    let installed = |tool: &str| {
+        f.runs
+            .iter()
+            .flat_map(|r| &r.cmds)
+            .filter_map(|c| packages::install(c.cmd))
+            .any(|i| {
+                i.packages
+                    .iter()
+                    .any(|p| super::tables::bare_name(p.name) == tool)
+            })
+    };
+    for k in [Keyword::Healthcheck, Keyword::Entrypoint, Keyword::Cmd] {
+        let Some(i) = last_of(f, k) else { continue };
+        let args = match &f.inst(i).args {
+            Args::Healthcheck { command, .. } => command.as_ref(),
+            a => a,
+        };
+        let programs: Vec<String> = match args {
+            Args::Exec(w) if w.len() >= 3 && crate::shell::is_shell_program(&w[0].value) => {
+                crate::shell::parse(&w[2].value, crate::shell::Origin::File { offset: 0 })
+                    .commands
+                    .iter()
+                    .filter_map(|c| c.name.as_ref().map(|n| n.value.to_string()))
+                    .collect()
+            }
+            Args::Exec(w) => w.first().map(|w| w.value.to_string()).into_iter().collect(),
+            Args::Text(t) => {
+                crate::shell::parse(&t.value, crate::shell::Origin::File { offset: 0 })
+                    .commands
+                    .iter()
+                    .filter_map(|c| c.name.as_ref().map(|n| n.value.to_string()))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for tool in ["curl", "wget"] {
+            if programs.iter().any(|p| crate::shell::basename(p) == tool) && !installed(tool) {
+                return Some((tool, k));
+            }
+        }
+    }
+    None
+}
+
+/// When the `HEALTHCHECK` (or the command) runs curl or wget, which a
+/// builder on buildpack-deps has and a slim image lacks: the slim
+/// image's release of `buildpack-deps:<release>-curl` (curl, wget and CA
+/// certificates on the full Debian image), instead of an install of the
+/// tool in the runtime stage, which would be unpinned (`apt-get-unpinned`)
+/// where the original installed nothing.
+fn fetch_tool_runtime(f: &Facts<'_>, slim: &Runtime) -> Option<Runtime> {
+    if !ON_BUILDPACK_DEPS.contains(&f.base.family.as_str()) || f.base.is_alpine() {
+        return None;
+    }
+    let (tool, k) = fetch_tool(f)?;
+    let release = slim.image.strip_prefix("debian:")?.strip_suffix("-slim")?;
+    // buildpack-deps is tagged by code name only (no `13-curl`).
+    let release = match release {
+        "11" => "bullseye",
+        "12" => "bookworm",
+        "13" => "trixie",
+        "14" => "forky",
+        r if r.chars().all(|c| c.is_ascii_alphabetic()) => r,
+        _ => return None,
+    };
+    let image = format!("buildpack-deps:{release}-curl");
+    let what = if k == Keyword::Healthcheck {
+        "HEALTHCHECK".to_string()
+    } else {
+        k.to_string()
+    };
+    let mut r = Runtime::system(
+        image,
+        Distro::Debian,
+        format!(
+            "the {what} runs `{tool}`, which the builder (`{}`, built on buildpack-deps) has: \
+             buildpack-deps:{release}-curl is Debian {release} with curl, wget and CA \
+             certificates, where {} would install {tool} unpinned",
+            f.base.written, slim.image
+        ),
+    );
+    r.programs = vec!["curl".into(), "wget".into()];
+    r.has_packages
+        .extend(["curl", "wget", "ca-certificates", "netbase", "gnupg"]);
+    Some(r)
 }
 
 /// The tag of a distroless runtime image, or `None` when distroless does
@@ -862,6 +959,7 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     }
     let mut shell = shell;
     shell.why = format!("the binary needs a shell or packages: {}", shell.why);
+    plan.candidates.extend(fetch_tool_runtime(f, &shell));
     plan.candidates.push(shell);
     for n in notes {
         plan.note(DecisionKind::Assumed, n);
@@ -2164,6 +2262,7 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
     let mut notes = Vec::new();
     let mut r = images::glibc_slim(&f.base, &mut notes)?;
     r.why = format!("the program links the C library: {}", r.why);
+    plan.candidates.extend(fetch_tool_runtime(f, &r));
     plan.candidates.push(r);
     plan.native = true;
     for n in notes {

@@ -196,7 +196,10 @@ struct Run {
 fn verify(app: &App, mode: Mode, rebuild: bool) -> Run {
     let mut cmd = Command::new(slipway_bin());
     cmd.arg("verify")
-        .args(["--engine", "buildah", "--format", "json"])
+        // --keep: removing an image also removes the cached layers under
+        // it, which the app's next run would build again; the harness
+        // removes the kept images once the app is done.
+        .args(["--engine", "buildah", "--format", "json", "--keep"])
         .arg("--context")
         .arg(&app.dir)
         .current_dir(&app.dir)
@@ -372,6 +375,7 @@ fn fixture_apps_build_and_every_promise_holds() {
         );
         let cache_order = cache_order_applies(app);
         let mut original_built = false;
+        let mut kept = Vec::new();
         for mode in [Mode::Split, Mode::Safe, Mode::Unsafe, Mode::Original] {
             if mode == Mode::Original && original_built {
                 continue;
@@ -381,6 +385,9 @@ fn fixture_apps_build_and_every_promise_holds() {
             let rebuild = mode == Mode::Split || (mode == Mode::Unsafe && cache_order);
             let run = verify(app, mode, rebuild);
             let j = &run.json;
+            for image in j["kept_images"].as_array().into_iter().flatten() {
+                kept.extend(image.as_str().map(String::from));
+            }
             let original = j.get("original").cloned().unwrap_or(Value::Null);
             let rewrite = j.get("rewrite").cloned().unwrap_or(Value::Null);
             let what = format!("{} / {}", app.name, mode.name());
@@ -473,6 +480,7 @@ fn fixture_apps_build_and_every_promise_holds() {
                 verdict
             );
         }
+        remove_images(&kept);
         save_result(app, &table, &failures);
         all_failures.extend(failures);
     }
@@ -486,6 +494,26 @@ fn fixture_apps_build_and_every_promise_holds() {
         all_failures.len(),
         all_failures.join("\n")
     );
+}
+
+/// Remove the images `verify --keep` left (only its own namespace).
+fn remove_images(images: &[String]) {
+    let ours: Vec<&String> = images
+        .iter()
+        .filter(|i| i.starts_with("localhost/slipway-verify/"))
+        .collect();
+    if ours.is_empty() {
+        return;
+    }
+    let status = Command::new("buildah")
+        .arg("rmi")
+        .args(&ours)
+        .env("CONTAINERS_STORAGE_CONF", storage_conf())
+        .stdout(std::process::Stdio::null())
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("notice: could not remove {ours:?}");
+    }
 }
 
 /// Where an app's last results are kept, so that a report covers every app

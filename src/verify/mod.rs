@@ -385,7 +385,7 @@ fn make_rewrite(
             let split_options = crate::split::Options {
                 context: Some(context),
             };
-            match crate::split::split(source, &split_options) {
+            match crate::fix::split_checked(source, &split_options) {
                 Ok(s) => {
                     report.rewrite_summary.push(format!(
                         "split into a builder and a {} runtime stage ({:?})",

@@ -159,12 +159,7 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
     let pips = python_installs(f);
     let ecosystem = match ecosystems.as_slice() {
         [] if !pips.is_empty() => Ecosystem::Python,
-        [] => {
-            return Err(Declined::new(
-                "no build step found (go build, cargo build, npm run build, pip install -r, mvn \
-                 package, gradle build, make, dotnet publish...): nothing to split",
-            ));
-        }
+        [] => return Err(Declined::new(no_build_reason(f))),
         [e] => *e,
         many => {
             let names: Vec<&str> = many.iter().map(|e| e.as_str()).collect();
@@ -207,6 +202,75 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
         p
     })
     .map_err(Declined::new)
+}
+
+/// Why a stage with no build step is not split, as precisely as the file
+/// tells: a dependency install that compiles nothing, a program that
+/// serves or runs files copied in, or nothing recognised at all.
+fn no_build_reason(f: &Facts<'_>) -> String {
+    const KNOWN: &str = "go build, cargo build, npm run build, pip install -r, mvn package, \
+                         gradle build, javac, make, dotnet publish...";
+    let deps: Vec<String> = f
+        .runs
+        .iter()
+        .flat_map(|r| r.cmds.iter().map(move |c| (r, c)))
+        .filter_map(|(r, c)| match &c.kind {
+            Kind::Deps(d) => Some(format!(
+                "`{}` (line {})",
+                d.tool,
+                f.inst(r.index).start_line
+            )),
+            _ => None,
+        })
+        .collect();
+    if !deps.is_empty() {
+        return format!(
+            "no build step: {} install{} dependencies, and nothing compiles or bundles the \
+             application ({KNOWN}); the rewrite moves what a build makes, not an install (when \
+             no dependency compiles native code, the slim variant of `{}` may run the same \
+             install itself)",
+            deps.join(", "),
+            if deps.len() == 1 { "s" } else { "" },
+            f.base.written
+        );
+    }
+    // `RUN python3 build.py`: a script whose outputs cannot be told.
+    let scripts: Vec<String> = f
+        .runs
+        .iter()
+        .flat_map(|r| r.cmds.iter().map(move |c| (r, c)))
+        .filter_map(|(r, c)| {
+            let name = c.cmd.basename()?;
+            let interpreter = name.starts_with("python")
+                || matches!(name, "node" | "sh" | "bash" | "ruby" | "perl" | "php");
+            let script = c.cmd.args.iter().find(|w| !w.value.starts_with('-'))?;
+            let is_file = [".py", ".js", ".mjs", ".sh", ".rb", ".pl", ".php"]
+                .iter()
+                .any(|e| script.value.ends_with(e));
+            (interpreter && is_file).then(|| {
+                format!(
+                    "`{name} {}` (line {})",
+                    script.value,
+                    f.inst(r.index).start_line
+                )
+            })
+        })
+        .collect();
+    if !scripts.is_empty() {
+        return format!(
+            "no build step the rewrite knows ({KNOWN}): {} may build something, but what it \
+             writes and what the program needs from the builder cannot be told",
+            scripts.join(", ")
+        );
+    }
+    if f.base.family == "nginx" || f.base.family == "httpd" || f.base.family == "caddy" {
+        return format!(
+            "no build step: the image serves files copied into `{}`, and nothing is compiled \
+             ({KNOWN}); the web server is the runtime, so there is no builder to leave behind",
+            f.base.written
+        );
+    }
+    format!("no build step found ({KNOWN}): nothing to split")
 }
 
 /// A build whose output may not be there (`cmd || true`, an `if` body):

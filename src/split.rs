@@ -61,9 +61,12 @@
 //!
 //! A program linked against glibc runs on the Debian release it was built
 //! on or a newer one. The runtime image follows the release the builder's
-//! tag names (`-bookworm` is Debian 12); a tag that names none (`golang:1.23`)
-//! gets Debian 13, which the knowledge base reads as what current tags are
-//! built on, and which also runs programs linked on Debian 12. A musl
+//! tag names (`-bookworm` is Debian 12). A tag that names none follows the
+//! version: the official images moved to Debian 13 when it was released, so
+//! a version no longer maintained by then was built on Debian 12
+//! (`golang:1.22`, `node:18`; the table is `tables::LAST_ON_BOOKWORM`), and
+//! a newer one (`golang:1.24`, `python:3.12`) on Debian 13, which also runs
+//! programs linked on Debian 12. A musl
 //! (Alpine) build stays on Alpine.
 
 mod analyze;

@@ -114,7 +114,21 @@ impl BuilderImage {
             let major: String = self.tag.chars().take_while(char::is_ascii_digit).collect();
             return major.parse().ok();
         }
-        None
+        // A version tag of an image that moved to Debian 13 later.
+        let last = tables::LAST_ON_BOOKWORM
+            .iter()
+            .find(|(family, _)| *family == self.family)?
+            .1;
+        let version = self.tag_words().next()?;
+        let parse =
+            |v: &str| -> Option<Vec<u32>> { v.split('.').map(|p| p.parse().ok()).collect() };
+        let (version, last) = (parse(version)?, parse(last)?);
+        // `1.22.3` counts as `1.22`; `golang:1` or `python:3` follows the
+        // newest version, not an old one.
+        if version.len() < last.len() {
+            return None;
+        }
+        (version[..last.len()] <= last[..]).then_some(12)
     }
 
     /// The C library and system the builder's programs link against.
@@ -487,6 +501,29 @@ mod tests {
     }
 
     #[test]
+    fn debian_release_of_version_tags() {
+        let cases = [
+            ("golang:1.22", Some(12)),
+            ("golang:1.23.4", Some(12)),
+            ("golang:1.24", None),
+            ("golang:1", None),
+            ("golang:latest", None),
+            ("golang:1.24-bookworm", Some(12)),
+            ("golang:1.22-trixie", Some(13)),
+            ("node:18", Some(12)),
+            ("node:20", None),
+            ("python:3.8-slim", Some(12)),
+            ("python:3.12", None),
+            ("python:3", None),
+            ("rust:1.80", None),
+            ("debian:12", Some(12)),
+        ];
+        for (image, want) in cases {
+            assert_eq!(img(image).debian_release(), want, "{image}");
+        }
+    }
+
+    #[test]
     fn slim_tags() {
         let mut notes = Vec::new();
         let cases = [
@@ -522,7 +559,7 @@ mod tests {
     #[test]
     fn releases_and_java() {
         assert_eq!(img("golang:1.23-bookworm").debian_release(), Some(12));
-        assert_eq!(img("golang:1.23").debian_release(), None);
+        assert_eq!(img("golang:1.25").debian_release(), None);
         assert_eq!(img("debian:12.5").debian_release(), Some(12));
         assert_eq!(
             img("golang:1.23-alpine3.20").alpine_release().as_deref(),

@@ -191,7 +191,7 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
         Ecosystem::Python => python(f, &pips, options),
         Ecosystem::Java => java(f, &steps),
         Ecosystem::Dotnet => dotnet(f, &steps, options),
-        Ecosystem::C => c(f, &steps),
+        Ecosystem::C => c(f, &steps, options),
         Ecosystem::Ruby | Ecosystem::Php => Err(format!(
             "{} builds are not supported by the rewrite",
             ecosystem.as_str()
@@ -2246,7 +2246,7 @@ fn aspnet_or_runtime(f: &Facts<'_>, options: &Options<'_>) -> (&'static str, Str
     }
 }
 
-fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
+fn c(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Plan, String> {
     let build = steps.last().map(|s| s.run).ok_or("no C build")?;
     let entry = entry(f);
     let mut outputs = Vec::new();
@@ -2304,13 +2304,20 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         _ => {
             let chosen = pick_each(&groups, entry.as_ref());
             if chosen.is_empty() {
-                return Err(
-                    "artifact unknown: the build names no output (-o) and ENTRYPOINT/CMD names no \
-                     program path"
-                        .to_string(),
-                );
+                match make_install_path(f, steps, entry.as_ref(), options)? {
+                    Some((path, note)) => {
+                        plan.note(DecisionKind::Artifact, note);
+                        vec![path]
+                    }
+                    None => {
+                        return Err("artifact unknown: the build names no output (-o) and \
+                                    ENTRYPOINT/CMD names no program path"
+                            .to_string());
+                    }
+                }
+            } else {
+                chosen
             }
-            chosen
         }
     };
     for l in &chosen {
@@ -2333,6 +2340,221 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         plan.note(DecisionKind::Assumed, n);
     }
     Ok(plan)
+}
+
+/// `make install` of a program the `ENTRYPOINT`/`CMD` names by its bare
+/// name: where the `install` target of the Makefile in the build context
+/// puts it (`install -m 0755 NAME $(DESTDIR)$(PREFIX)/bin/NAME`, `cp NAME
+/// /usr/local/bin/`), with `PREFIX` and friends from the Makefile, the
+/// `make` command line or the stage's `ENV`. `Ok(None)` when there is no
+/// `make install` or no bare entry program; an error when the Makefile
+/// cannot tell.
+fn make_install_path(
+    f: &Facts<'_>,
+    steps: &[Step<'_, '_>],
+    entry: Option<&Entry>,
+    options: &Options<'_>,
+) -> Result<Option<(String, String)>, String> {
+    let Some(e) = entry.filter(|e| e.path.is_none() && !e.program.contains('/')) else {
+        return Ok(None);
+    };
+    let Some(s) = steps.iter().rev().find(|s| {
+        matches!(s.cmd.cmd.basename(), Some("make" | "gmake"))
+            && s.cmd.cmd.args.iter().any(|w| w.value == "install")
+    }) else {
+        return Ok(None);
+    };
+    let line = f.inst(s.run).start_line;
+    let program = e.program.as_str();
+    let cmd = s.cmd.cmd;
+    if cmd.args.iter().any(|w| {
+        matches!(w.value.as_str(), "-C" | "-f" | "--file" | "--directory")
+            || w.value.starts_with("-C")
+            || w.value.starts_with("--file=")
+            || w.value.starts_with("--directory=")
+    }) {
+        return Err(format!(
+            "artifact unknown: `make install` (line {line}) runs another directory's or file's \
+             Makefile"
+        ));
+    }
+    let cannot = |why: &str| {
+        Err(format!(
+            "artifact unknown: `make install` (line {line}) installs `{program}`, which the {} \
+             runs, but {why}",
+            f.inst(e.index).keyword
+        ))
+    };
+    let Some(context) = options.context else {
+        return cannot("the Makefile cannot be read without the build context");
+    };
+    let Some(cwd) = s.cmd.cwd.as_deref() else {
+        return cannot("it runs in an unknown directory");
+    };
+    // The context directory copied to the working directory (`COPY . .`).
+    let dir = f
+        .insts
+        .iter()
+        .rev()
+        .filter(|&&i| i < s.run && matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add))
+        .find_map(|&i| {
+            let inst = f.inst(i);
+            if inst.flag("from").is_some() {
+                return None;
+            }
+            let words: Vec<String> = match &inst.args {
+                Args::Words(w) | Args::Exec(w) => w.iter().map(|w| w.value.to_string()).collect(),
+                _ => return None,
+            };
+            let (dest, sources) = words.split_last()?;
+            let dest = if dest.starts_with('/') {
+                join("/", dest)
+            } else {
+                join(f.cwd[i].as_deref()?, dest)
+            };
+            (sources.len() == 1 && dest == cwd).then(|| {
+                sources[0]
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+        });
+    let Some(dir) = dir.filter(|d| !d.contains(['$', '*']) && !d.contains("..")) else {
+        return cannot("which directory of the build context it runs in is not known");
+    };
+    let root = if dir.is_empty() || dir == "." {
+        context.to_path_buf()
+    } else {
+        context.join(&dir)
+    };
+    let Some(text) = ["GNUmakefile", "makefile", "Makefile"]
+        .iter()
+        .find_map(|n| std::fs::read_to_string(root.join(n)).ok())
+    else {
+        return cannot("the build context has no Makefile there");
+    };
+    // Variables: the command line wins, then the Makefile (`?=` yields to
+    // the environment), then the stage's ENV.
+    let mut vars: Vec<(String, String, bool)> = Vec::new();
+    let mut rules: Vec<(String, Vec<String>)> = Vec::new();
+    for l in text.lines() {
+        if let Some(recipe) = l.strip_prefix('\t') {
+            if let Some((_, lines)) = rules.last_mut() {
+                lines.push(recipe.trim().to_string());
+            }
+            continue;
+        }
+        let l = l.split('#').next().unwrap_or("").trim_end();
+        if l.trim().is_empty() {
+            continue;
+        }
+        let assign = ["?=", ":=", "::=", "+=", "="]
+            .iter()
+            .filter_map(|op| l.find(op).map(|at| (at, *op)))
+            .min_by_key(|(at, _)| *at);
+        let colon = l.find(':');
+        match (assign, colon) {
+            (Some((at, op)), c) if c.is_none_or(|c| c >= at) => {
+                let name = l[..at].trim().to_string();
+                let value = l[at + op.len()..].trim().to_string();
+                vars.retain(|(n, _, _)| *n != name || op == "+=");
+                vars.push((name, value, op == "?="));
+            }
+            (_, Some(c)) => {
+                let targets = l[..c].split_whitespace().map(str::to_string);
+                for t in targets {
+                    rules.push((t, Vec::new()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let overrides: Vec<(String, String)> = cmd
+        .args
+        .iter()
+        .filter_map(|w| {
+            let (k, v) = w.value.split_once('=')?;
+            (!k.starts_with('-')).then(|| (k.to_string(), v.to_string()))
+        })
+        .collect();
+    let lookup = |name: &str| -> Option<String> {
+        if let Some((_, v)) = overrides.iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        let from_env = var_for(f, s.run, s.cmd, name);
+        match vars.iter().rev().find(|(n, _, _)| n == name) {
+            Some((_, _, true)) if from_env.is_some() => from_env,
+            Some((_, v, _)) => Some(v.clone()),
+            None => from_env.or_else(|| (name == "DESTDIR").then(String::new)),
+        }
+    };
+    fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>, depth: u32) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find('$') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let (name, len) = match after.chars().next()? {
+                '(' => (&after[1..after.find(')')?], after.find(')')? + 1),
+                '{' => (&after[1..after.find('}')?], after.find('}')? + 1),
+                _ => return None, // `$@`, `$<`, `$$`: not a path we can tell
+            };
+            out.push_str(&expand(&lookup(name)?, lookup, depth + 1)?);
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+    let Some((_, recipe)) = rules.iter().find(|(t, _)| t == "install") else {
+        return cannot("the Makefile has no `install` target");
+    };
+    let mut found: Vec<String> = Vec::new();
+    for r in recipe {
+        let r = r.trim_start_matches(['@', '-', '+']);
+        let words: Vec<&str> = r.split_whitespace().collect();
+        if !matches!(words.first(), Some(&("install" | "cp" | "mv"))) {
+            continue;
+        }
+        let Some(last) = words.last().and_then(|w| expand(w, &lookup, 0)) else {
+            continue;
+        };
+        if !last.starts_with('/') {
+            continue;
+        }
+        let names_program = words[1..words.len() - 1]
+            .iter()
+            .any(|w| crate::shell::basename(w) == program);
+        let path = if crate::shell::basename(&last) == program {
+            join("/", &last)
+        } else if names_program
+            && (last.ends_with('/') || PATH_DIRS.contains(&join("/", &last).as_str()))
+        {
+            join(&join("/", &last), program)
+        } else {
+            continue;
+        };
+        if !found.contains(&path) {
+            found.push(path);
+        }
+    }
+    match found.as_slice() {
+        [p] if PATH_DIRS.contains(&dirname(p)) => Ok(Some((
+            p.clone(),
+            format!(
+                "the program {p}, where the Makefile's install target puts `{program}` (`make \
+                 install`, line {line}), which the {} runs",
+                f.inst(e.index).keyword
+            ),
+        ))),
+        [p] => cannot(&format!(
+            "the Makefile installs it to {p}, which is not on the runtime's PATH"
+        )),
+        [] => cannot("the Makefile's install target does not show where it goes"),
+        _ => cannot("the Makefile's install target installs it to more than one place"),
+    }
 }
 
 #[cfg(test)]

@@ -208,8 +208,8 @@ pub(crate) fn plan(f: &Facts<'_>, options: &Options<'_>) -> Result<Plan, Decline
 /// tells: a dependency install that compiles nothing, a program that
 /// serves or runs files copied in, or nothing recognised at all.
 fn no_build_reason(f: &Facts<'_>) -> String {
-    const KNOWN: &str = "go build, cargo build, npm run build, pip install -r, mvn package, \
-                         gradle build, javac, make, dotnet publish...";
+    const KNOWN: &str = "go build, cargo build, npm run build, pip install -r, pip install ., \
+                         mvn package, gradle build, javac, make, dotnet publish...";
     let deps: Vec<String> = f
         .runs
         .iter()
@@ -223,6 +223,25 @@ fn no_build_reason(f: &Facts<'_>) -> String {
             _ => None,
         })
         .collect();
+    // `pip install -e .`: the project runs from its sources, in place.
+    if let Some((r, _)) = f
+        .runs
+        .iter()
+        .flat_map(|r| r.cmds.iter().map(move |c| (r, c)))
+        .find(|(_, c)| {
+            packages::manager(c.cmd).is_some_and(|(m, _)| m == Manager::Pip)
+                && c.cmd
+                    .arg_values()
+                    .any(|a| a == "-e" || a == "--editable" || a.starts_with("--editable="))
+        })
+    {
+        return format!(
+            "`pip install -e` (line {}) installs the project editable: it runs from its \
+             sources where they are, so there is no installed artifact to move (`pip install .` \
+             would make one)",
+            f.inst(r.index).start_line
+        );
+    }
     if !deps.is_empty() {
         return format!(
             "no build step: {} install{} dependencies, and nothing compiles or bundles the \
@@ -1413,7 +1432,9 @@ fn python_installs<'f, 'a>(f: &'f Facts<'a>) -> Vec<(usize, &'f Cmd<'a>)> {
                 && matches!(m, Manager::Pip | Manager::Uv)
                 && packages::install(c.cmd).is_some()
             {
-                if matches!(&c.kind, Kind::Deps(d) if d.ecosystem == Ecosystem::Python) {
+                if matches!(&c.kind, Kind::Deps(d) if d.ecosystem == Ecosystem::Python)
+                    || installs_local_project(c.cmd)
+                {
                     any_requirements = true;
                 }
                 out.push((r.index, c));
@@ -1427,6 +1448,32 @@ fn python_installs<'f, 'a>(f: &'f Facts<'a>) -> Vec<(usize, &'f Cmd<'a>)> {
         }
     }
     if any_requirements { out } else { Vec::new() }
+}
+
+/// `pip install .` (or `./pkg`, `/app`): the project in the build
+/// context, with the dependencies its metadata names; not editable.
+fn installs_local_project(cmd: &Command) -> bool {
+    let Some(install) = packages::install(cmd) else {
+        return false;
+    };
+    let args: Vec<&str> = cmd.arg_values().collect();
+    if args.iter().any(|a| matches!(*a, "-e" | "--editable")) {
+        return false;
+    }
+    let operands: Vec<&str> = args
+        .iter()
+        .skip_while(|a| **a != "install")
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .copied()
+        .collect();
+    !install.packages.is_empty()
+        && operands
+            .iter()
+            .any(|o| *o == "." || o.starts_with("./") || o.starts_with('/'))
+        && operands.iter().all(|o| {
+            *o == "." || o.starts_with("./") || o.starts_with('/') || !o.contains(['/', '.'])
+        })
 }
 
 fn python(

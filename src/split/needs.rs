@@ -494,7 +494,21 @@ fn fit(
                     && copy_dest(f, i)
                         .is_some_and(|(_, dest)| is_under(&dest, &d) || is_under(&d, &dest))
             });
-            if !into && !plan.provides(&d) {
+            // Whether anything puts files there: a RUN working in it, a
+            // COPY left in the builder (a WORKDIR alone makes it empty,
+            // as `WORKDIR /home/app` after `useradd -m app`).
+            let filled = f
+                .runs
+                .iter()
+                .flat_map(|r| &r.cmds)
+                .any(|c| c.cwd.as_deref().is_some_and(|cw| is_under(cw, &d)))
+                || f.insts.iter().any(|&i| {
+                    !keep.contains(&i)
+                        && matches!(f.inst(i).keyword, Keyword::Copy | Keyword::Add)
+                        && copy_dest(f, i).is_some_and(|(_, dest)| is_under(&dest, &d))
+                })
+                || builder_made(f, plan, &keep, &d);
+            if !into && !plan.provides(&d) && filled {
                 if builder_made(f, plan, &keep, &d) {
                     extra_copies.push(ArtifactCopy {
                         from: d.clone(),

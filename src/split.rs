@@ -27,20 +27,28 @@
 //!   slim image with the builder's CA certificates when a shell is
 //!   needed), else the builder's system, slim, with the builder's CA
 //!   certificates (the bundle file is copied: no unpinned package install).
-//! * Rust: `cargo build` / `cargo install --path`, the binary named by
-//!   `--bin`, `Cargo.toml` in the build context, or `ENTRYPOINT`/`CMD`;
+//! * Rust: `cargo build` / `cargo install --path` (the binary lands in
+//!   `$CARGO_HOME/bin` and is copied to `/usr/local/bin`), the binary named
+//!   by `--bin`, `Cargo.toml` in the build context, or `ENTRYPOINT`/`CMD`;
 //!   `gcr.io/distroless/cc-debianN:nonroot`, or a slim Debian when a shell
 //!   or packages are needed.
 //! * Node.js: a dependency install and a build script; dev dependencies
 //!   pruned in the builder, and the directory the start command runs from
 //!   (its `package.json`, server file and `node_modules`; the parent of a
 //!   subdirectory the build ran in) copied to `node:<tag>-slim`.
-//! * Python: `pip install -r` into a virtualenv at `/opt/venv`, copied to
-//!   `python:<tag>-slim` with the application's `COPY` instructions.
+//! * Python: `pip install -r` and `pip install .` (the project in the
+//!   context, not editable) into a virtualenv at `/opt/venv`, copied to
+//!   `python:<tag>-slim` with the application's `COPY` instructions and the
+//!   runtime libraries of the `-dev` packages installed.
 //! * Java: `mvn package` / `gradle build`, the jar `ENTRYPOINT`/`CMD`
-//!   names, on `eclipse-temurin:<major>-jre`.
+//!   names; `javac` and `jar` by hand (the jar's `--file`/`cf` output, or
+//!   the classes of `javac -d DIR` that `java -cp DIR` runs); on
+//!   `eclipse-temurin:<major>-jre`, the major from the image's tag or the
+//!   `openjdk-N-jdk` package installed.
 //! * C/C++: `make`, `cmake --build`, a compiler with `-o`; the binary named
-//!   by `-o` or `ENTRYPOINT`/`CMD`, on the builder's system, slim.
+//!   by `-o` or `ENTRYPOINT`/`CMD`, or, for `make install` of a program the
+//!   entry names by its bare name, where the `install` target of the
+//!   Makefile in the build context puts it; on the builder's system, slim.
 //! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
 //!   (or `runtime`): aspnet's chiseled `-noble-chiseled-extra` variant (no
 //!   shell, user `app`, with ICU and time zones) for a Debian SDK of .NET
@@ -52,7 +60,16 @@
 //! nothing in the file needing root (no port below 1024, no `VOLUME`, an
 //! assumption recorded); otherwise the slim system image is. Files a `RUN`
 //! after the build makes outside the sources (`mkdir -p /srv/www && cp -r
-//! www/. /srv/www/`) are copied from the builder.
+//! www/. /srv/www/`) are copied from the builder, and so are files the
+//! program is given at run time (a path among the `ENTRYPOINT`/`CMD`
+//! arguments, an `ENV` value) that came with the build context into a
+//! directory left behind (`COPY . .`, then `CMD ["/app/data/words.txt"]`).
+//!
+//! A `HEALTHCHECK` (or the command) that runs `curl` or `wget`, on a
+//! builder built on buildpack-deps (golang, rust, gcc), gets
+//! `buildpack-deps:<release>-curl` as the runtime base, which has both:
+//! a slim image would install the tool unpinned where the original
+//! installed nothing.
 //!
 //! This module does not lint; [`crate::fix::split_checked`], above the
 //! rules, declines a rewrite that would add a finding of Slipway's own

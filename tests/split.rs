@@ -632,7 +632,8 @@ fn reason_kind(r: &str) -> String {
 /// * SW306: a program the `HEALTHCHECK` runs (`curl`, `wget`), which the builder
 ///   image has and the runtime must install, is not pinned, where the
 ///   original installed nothing unpinned with apt-get.
-const ADDS_FINDINGS: &[(&str, &str)] = &[("node-pnpm", "SW306")];
+const ADDS_FINDINGS: &[(&str, &str)] =
+    &[("node-pnpm", "SW306"), ("app python-flask-static", "SW306")];
 
 /// Every split fixture and every fixture app of the build harness
 /// (`tests/build/apps/*/Dockerfile`, its directory the context): (case,

@@ -818,7 +818,10 @@ fn fit(
             shell_needs.push(format!("the global install of `{p}` repeats"));
             continue;
         }
-        if plan.console_scripts {
+        // A system program the runtime lacks (`curl` in a HEALTHCHECK) is
+        // not a console script, whatever the requirements install.
+        let system = distro.and_then(|d| tables::program_package(p, d));
+        if plan.console_scripts && system.is_none() {
             decisions.push(Decision {
                 kind: DecisionKind::Assumed,
                 text: format!(
@@ -828,7 +831,7 @@ fn fit(
             });
             continue;
         }
-        match distro.and_then(|d| tables::program_package(p, d)) {
+        match system {
             Some("") => continue,
             Some(pkg) => {
                 extra_packages.push(pkg.to_string());

@@ -235,7 +235,21 @@ fn verify(app: &App, mode: Mode, rebuild: bool) -> Run {
     }
     cmd.arg(app.dir.join("Dockerfile"));
     // Generous: a cold build of a toolchain image on two cores.
-    let done = common::run_to_end(&mut cmd, None, Duration::from_secs(3600));
+    let mut done = common::run_to_end(&mut cmd, None, Duration::from_secs(3600));
+    // Another process removing images from the same store while a build
+    // reads it (two harness runs at once) makes buildah lose a layer: the
+    // environment's fault, tried once more.
+    if done.code == 2
+        && ["layer not known", "image not known"]
+            .iter()
+            .any(|m| done.stdout.contains(m) || done.stderr.contains(m))
+    {
+        eprintln!(
+            "notice: {}: the image store changed under the build; once more",
+            app.name
+        );
+        done = common::run_to_end(&mut cmd, None, Duration::from_secs(3600));
+    }
     let json = serde_json::from_str(&done.stdout).unwrap_or(Value::Null);
     Run {
         code: done.code,

@@ -292,6 +292,18 @@ pub(crate) const DEBIAN_GROUPS: &[&str] = &[
     "users", "nogroup",
 ];
 
+/// Official images whose tags name no Debian release, and the last version
+/// whose images were built on Debian 12 (bookworm): an older or equal
+/// version's unsuffixed tag (`golang:1.22`) is bookworm, a newer one
+/// (`golang:1.24`) is trixie. Docker's official images moved their default
+/// to Debian 13 when it was released (2025-08-09); versions no longer
+/// maintained by then never got trixie images. Rust is left out: its
+/// unsuffixed tags up to 1.88 are bookworm, but a program linked there runs
+/// on Debian 13 with the same libraries, and the runtime split chooses for
+/// Rust (distroless `cc`) carries no other library.
+pub(crate) const LAST_ON_BOOKWORM: &[(&str, &str)] =
+    &[("golang", "1.23"), ("node", "18"), ("python", "3.8")];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,14 +339,3 @@ mod tests {
     }
 }
 
-/// Official images whose tags name no Debian release, and the last version
-/// whose images were built on Debian 12 (bookworm): an older or equal
-/// version's unsuffixed tag (`golang:1.22`) is bookworm, a newer one
-/// (`golang:1.24`) is trixie. Docker's official images moved their default
-/// to Debian 13 when it was released (2025-08-09); versions no longer
-/// maintained by then never got trixie images. Rust is left out: its
-/// unsuffixed tags up to 1.88 are bookworm, but a program linked there runs
-/// on Debian 13 with the same libraries, and the runtime split chooses for
-/// Rust (distroless `cc`) carries no other library.
-pub(crate) const LAST_ON_BOOKWORM: &[(&str, &str)] =
-    &[("golang", "1.23"), ("node", "18"), ("python", "3.8")];

@@ -338,4 +338,3 @@ mod tests {
         assert!(is_build_helper("curl=8.0") && !is_build_helper("ca-certificates"));
     }
 }
-

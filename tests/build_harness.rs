@@ -336,7 +336,8 @@ fn has_rewrite(json: &Value) -> bool {
     json.get("rewrite").is_some_and(|r| !r.is_null())
 }
 
-/// Whether `slipway check` finds the cache-order problem in the file.
+/// Whether the cache-order fix (`copy-all-before-install`, unsafe) changes
+/// the file: the rule can find the problem and still offer no fix.
 fn cache_order_applies(app: &App) -> bool {
     let out = Command::new(slipway_bin())
         .current_dir(&app.dir)
@@ -345,8 +346,8 @@ fn cache_order_applies(app: &App) -> bool {
             "--isolated",
             "--select",
             "copy-all-before-install",
-            "--format",
-            "concise",
+            "--diff",
+            "--unsafe-fixes",
             "Dockerfile",
         ])
         .output()

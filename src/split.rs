@@ -42,9 +42,13 @@
 //!   runtime libraries of the `-dev` packages installed.
 //! * Java: `mvn package` / `gradle build`, the jar `ENTRYPOINT`/`CMD`
 //!   names; `javac` and `jar` by hand (the jar's `--file`/`cf` output, or
-//!   the classes of `javac -d DIR` that `java -cp DIR` runs); on
-//!   `eclipse-temurin:<major>-jre`, the major from the image's tag or the
-//!   `openjdk-N-jdk` package installed.
+//!   the classes of `javac -d DIR` that `java -cp DIR` runs); the major
+//!   from the image's tag or the `openjdk-N-jdk` package installed;
+//!   `gcr.io/distroless/javaN-debianM:nonroot` (17, 21, 25) when the
+//!   program starts as an exec-form `java -jar`/`java -cp` and needs no
+//!   shell nor other program (a `CMD` alone becomes the `ENTRYPOINT`,
+//!   which replaces distroless's `["/usr/bin/java", "-jar"]`), else
+//!   `eclipse-temurin:<major>-jre`.
 //! * C/C++: `make`, `cmake --build`, a compiler with `-o`; the binary named
 //!   by `-o` or `ENTRYPOINT`/`CMD`, or, for `make install` of a program the
 //!   entry names by its bare name, where the `install` target of the

@@ -1944,6 +1944,11 @@ fn java_runtime(f: &Facts<'_>, plan: &mut Plan, major: u32) {
         ""
     };
     let image = format!("eclipse-temurin:{major}-jre{suffix}");
+    if !f.base.is_alpine()
+        && let Some(d) = java_distroless(f, plan, major)
+    {
+        plan.candidates.push(d);
+    }
     let vendor = match f.base.family.as_str() {
         "eclipse-temurin" => String::new(),
         "maven" | "gradle" if f.base.tag.contains("temurin") => String::new(),
@@ -1973,6 +1978,66 @@ fn java_runtime(f: &Facts<'_>, plan: &mut Plan, major: u32) {
     };
     r.users = vec!["ubuntu"];
     plan.candidates.push(r);
+}
+
+/// The distroless Java image of the builder's Java release, when the
+/// program starts as `java -jar X.jar` or `java -cp ...` in exec form (the
+/// last `ENTRYPOINT`, or the last `CMD` when there is none) and runs as a
+/// user distroless fits ([`distroless_tag`]). Distroless Java's own
+/// `ENTRYPOINT` is `["/usr/bin/java", "-jar"]`: an exec-form `ENTRYPOINT
+/// ["java", ...]` replaces it, and a `CMD ["java", ...]` alone becomes that
+/// `ENTRYPOINT`, so that the same command runs (`java` is
+/// `/usr/bin/java` there, on the image's `PATH`). Whether the rest fits (no
+/// shell, no program or package beyond `java`) is [`super::needs`]'s.
+fn java_distroless(f: &Facts<'_>, plan: &mut Plan, major: u32) -> Option<Runtime> {
+    let image = match major {
+        17 | 21 => format!("gcr.io/distroless/java{major}-debian12"),
+        25 => "gcr.io/distroless/java25-debian13".to_string(),
+        _ => return None,
+    };
+    let (at, cmd_only) = match last_of(f, Keyword::Entrypoint) {
+        Some(i) => (i, false),
+        None => (last_of(f, Keyword::Cmd)?, true),
+    };
+    let inst = f.inst(at);
+    let Args::Exec(words) = &inst.args else {
+        return None;
+    };
+    if words.first().map(|w| &*w.value) != Some("java") {
+        return None;
+    }
+    let runs = words.iter().skip(1).any(|w| {
+        matches!(&*w.value, "-jar" | "-cp" | "-classpath" | "--class-path")
+            || w.value.starts_with("--class-path=")
+    });
+    if !runs {
+        return None;
+    }
+    let tag = distroless_tag(f, plan)?;
+    let mut r = Runtime::distroless(
+        &format!("{image}:{tag}"),
+        format!(
+            "the program runs as `java` in exec form and needs no shell: distroless Java {major} \
+             (OpenJDK {major} on Debian, CA certificates, no shell)"
+        ),
+    );
+    r.programs = vec!["java".into(), "keytool".into()];
+    if cmd_only {
+        let text = plan
+            .rewrites
+            .iter()
+            .find(|(j, _)| *j == at)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| f.input.source[inst.span.start..inst.span.end].to_string());
+        let rest = text.get(3..)?;
+        r.rewrites.push((at, format!("ENTRYPOINT{rest}")));
+        r.why.push_str(&format!(
+            "; the CMD (line {}) becomes the ENTRYPOINT, which replaces the image's \
+             `[\"/usr/bin/java\", \"-jar\"]`",
+            inst.start_line
+        ));
+    }
+    Some(r)
 }
 
 /// `javac` and `jar` run by hand: the jar `jar` creates (`--file`, `cf`)

@@ -246,6 +246,10 @@ pub(crate) struct Runtime {
     /// Files copied from the builder when this image is chosen (what the
     /// image it stands in for has: the CA certificates).
     pub builder_files: Vec<&'static str>,
+    /// Instructions written anew when this image is chosen (index, text),
+    /// before the plan's own rewrites: a `CMD` made the `ENTRYPOINT` on an
+    /// image whose own `ENTRYPOINT` would otherwise run before it.
+    pub rewrites: Vec<(usize, String)>,
 }
 
 impl Runtime {
@@ -263,6 +267,7 @@ impl Runtime {
             install: Vec::new(),
             install_why: String::new(),
             builder_files: Vec::new(),
+            rewrites: Vec::new(),
         }
     }
 
@@ -280,6 +285,7 @@ impl Runtime {
             install: Vec::new(),
             install_why: String::new(),
             builder_files: Vec::new(),
+            rewrites: Vec::new(),
         }
     }
 

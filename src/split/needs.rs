@@ -1040,7 +1040,12 @@ fn fit(
                 None => dropped_runs.push(line.to_string()),
             }
         } else if keep.contains(&i) {
-            match plan.rewrites.iter().find(|(j, _)| *j == i) {
+            match rt
+                .rewrites
+                .iter()
+                .chain(&plan.rewrites)
+                .find(|(j, _)| *j == i)
+            {
                 Some((_, t)) => items.push(Item::Text(t.clone())),
                 None => items.push(Item::Chunk(i)),
             }

@@ -418,7 +418,18 @@ impl Image<'_> {
         obj: &Elf,
         dirs: &[String],
     ) -> Option<(String, Elf)> {
-        let origin = parent(from);
+        // `$ORIGIN` is the directory of the object the loader opened, its
+        // links resolved (`/usr/bin/java` -> `/usr/lib/jvm/.../bin/java`,
+        // whose `$ORIGIN/../lib` has libjli.so).
+        let real = self
+            .resolve(from)
+            .and_then(|h| {
+                h.strip_prefix(self.root)
+                    .ok()
+                    .map(|p| format!("/{}", p.to_string_lossy()))
+            })
+            .unwrap_or_else(|| from.to_string());
+        let origin = parent(&real);
         let expand = |d: &str| {
             d.replace("$ORIGIN", origin)
                 .replace("${ORIGIN}", origin)

@@ -15,7 +15,7 @@
 use super::engine::{Engine, ImageInfo, RunSpec};
 use super::process::{self, Running};
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 /// What to ask.
@@ -140,7 +140,9 @@ pub fn get(port: u16, path: &str, timeout: Duration) -> Result<Answer, String> {
         "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: slipway-verify\r\nAccept: */*\r\nConnection: close\r\n\r\n"
     );
     s.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
-    let _ = s.shutdown(Shutdown::Write);
+    // No half-close after the request: Node's HTTP server drops a socket
+    // whose peer has ended its side before an asynchronous answer (a
+    // static file) is written. `Connection: close` ends the exchange.
     let mut bytes = Vec::new();
     s.take(16 * 1024 * 1024)
         .read_to_end(&mut bytes)
@@ -478,5 +480,27 @@ mod tests {
         assert_eq!(a.body, "pong");
         let req = server.join().unwrap();
         assert!(req.starts_with("GET /ping HTTP/1.0\r\n"), "{req}");
+    }
+
+    /// As Node's HTTP server does for an answer it writes later (a static
+    /// file): a peer that has ended its side of the connection gets none.
+    #[test]
+    fn get_keeps_its_side_open_until_the_answer() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
+            if matches!(s.read(&mut buf), Ok(0)) {
+                return; // the peer half-closed: dropped unanswered
+            }
+            s.write_all(b"HTTP/1.0 200 OK\r\n\r\nlater").unwrap();
+        });
+        let a = get(port, "/", Duration::from_secs(5)).unwrap();
+        assert_eq!(a.body, "later");
+        server.join().unwrap();
     }
 }

@@ -963,12 +963,26 @@ fn rebuild(
     let mut out = RebuildReport {
         touched: touched.clone(),
         chosen,
-        change: "one line appended (empty for the original, one space for the rewrite)",
+        change: "one line of spaces appended, as many as no earlier run used (a change the \
+                 layer cache has seen before would not re-run anything)",
         ..RebuildReport::default()
     };
+    // The cache is keyed by content: a change made by an earlier run (or by
+    // the other image's rebuild) would be found in it. The count of spaces
+    // comes from the clock, odd for the original, even for the rewrite.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = 2 * (1 + (nanos % 5000) as usize);
+    let (original_line, rewrite_line) = (" ".repeat(n - 1), " ".repeat(n));
     let sides: [(&str, &Path, &str, &str); 2] = [
-        ("original", options.dockerfile.as_path(), source, ""),
-        ("rewrite", rewrite_path, rewrite_text, " "),
+        (
+            "original",
+            options.dockerfile.as_path(),
+            source,
+            &original_line,
+        ),
+        ("rewrite", rewrite_path, rewrite_text, &rewrite_line),
     ];
     let mut results: Vec<RebuildSide> = Vec::new();
     // Each image in a copy of its own: warm the cache, change the file,

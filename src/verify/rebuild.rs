@@ -1,10 +1,10 @@
 //! The cache-order promise: after a one-line change to a source file, which
 //! build steps run again. The build context is copied to a temporary
 //! directory (without `.git`), built once to warm the cache, one file of the
-//! copy gets one empty line appended, and the build runs again; the engine's
-//! output says which steps came from the cache (Buildah and Podman: `STEP
-//! n/m: ...` then `--> Using cache ...`; Docker BuildKit: `#n [stage k/m]
-//! ...` then `#n CACHED`).
+//! copy gets a line of spaces appended (a count no earlier run used), and the
+//! build runs again; the engine's output says which steps came from the
+//! cache (Buildah and Podman: `STEP n/m: ...` then `--> Using cache ...`;
+//! Docker BuildKit: `#n [stage k/m] ...` then `#n CACHED`).
 
 use crate::model::dockerignore::{self, Matcher, Pattern};
 use crate::syntax::{self, Args, Instruction, Keyword};
@@ -213,9 +213,9 @@ pub fn pick_touch(context: &Path, dockerfile: &str, ignore: Option<&[String]>) -
     best.map(|(_, p)| p)
 }
 
-/// Append one line to the file (the one-line change): `line` is empty for
-/// one image and a single space for the other, so that neither rebuild
-/// finds the other's layers in the cache (the cache is keyed by content).
+/// Append one line to the file (the one-line change): `line` differs
+/// between the two images and between runs, so that no rebuild finds
+/// another's layers in the cache (the cache is keyed by content).
 pub fn touch(path: &Path, line: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut f = std::fs::OpenOptions::new().append(true).open(path)?;

@@ -19,6 +19,16 @@ pub(crate) struct ArtifactCopy {
     pub to: String,
 }
 
+impl ArtifactCopy {
+    /// A copy to the same path in the runtime stage.
+    pub(crate) fn same(path: String) -> ArtifactCopy {
+        ArtifactCopy {
+            from: path.clone(),
+            to: path,
+        }
+    }
+}
+
 /// How the runtime stage gets the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Layout {
@@ -648,10 +658,7 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
         }
     }
     for l in &chosen {
-        plan.copies.push(ArtifactCopy {
-            from: l.clone(),
-            to: l.clone(),
-        });
+        plan.copies.push(ArtifactCopy::same(l.clone()));
     }
     plan.note(
         DecisionKind::Artifact,
@@ -1308,10 +1315,7 @@ fn node(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     if install.dev && !pruned {
         start_needs_no_dev_dependency(f, options, &mut plan)?;
     }
-    plan.copies.push(ArtifactCopy {
-        from: w.clone(),
-        to: w.clone(),
-    });
+    plan.copies.push(ArtifactCopy::same(w.clone()));
     plan.note(
         DecisionKind::Artifact,
         format!(
@@ -1592,10 +1596,7 @@ fn python(
             v
         }
     };
-    plan.copies.push(ArtifactCopy {
-        from: venv.clone(),
-        to: venv.clone(),
-    });
+    plan.copies.push(ArtifactCopy::same(venv.clone()));
     plan.path_dirs.push(join(&venv, "bin"));
     let mut notes = Vec::new();
     let retag = images::python_slim(&f.base)?;
@@ -1835,10 +1836,7 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
                 f.inst(at).keyword
             ));
         }
-        plan.copies.push(ArtifactCopy {
-            from: path.clone(),
-            to: path.clone(),
-        });
+        plan.copies.push(ArtifactCopy::same(path.clone()));
         plan.note(
             DecisionKind::Artifact,
             format!("the jar {path}, which the build copies there from {out_dir}"),
@@ -2095,10 +2093,7 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
                 f.inst(at).keyword
             ));
         }
-        plan.copies.push(ArtifactCopy {
-            from: path.clone(),
-            to: path.clone(),
-        });
+        plan.copies.push(ArtifactCopy::same(path.clone()));
         plan.note(
             DecisionKind::Artifact,
             if path == out {
@@ -2160,10 +2155,7 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
                 f.inst(at).keyword
             ));
         }
-        plan.copies.push(ArtifactCopy {
-            from: classes.clone(),
-            to: classes.clone(),
-        });
+        plan.copies.push(ArtifactCopy::same(classes.clone()));
         plan.note(
             DecisionKind::Artifact,
             format!(
@@ -2227,10 +2219,7 @@ fn dotnet(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Resul
             source_dirs: source_dirs(f),
         },
     );
-    plan.copies.push(ArtifactCopy {
-        from: dir.clone(),
-        to: dir.clone(),
-    });
+    plan.copies.push(ArtifactCopy::same(dir.clone()));
     plan.note(
         DecisionKind::Artifact,
         format!("the publish directory {dir} (`dotnet publish -o`)"),
@@ -2433,10 +2422,7 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Pla
         }
     };
     for l in &chosen {
-        plan.copies.push(ArtifactCopy {
-            from: l.clone(),
-            to: l.clone(),
-        });
+        plan.copies.push(ArtifactCopy::same(l.clone()));
     }
     plan.note(
         DecisionKind::Artifact,

@@ -332,10 +332,7 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                             f.inst(i).start_line
                         ),
                     });
-                    plan.copies.push(ArtifactCopy {
-                        from: d.clone(),
-                        to: d,
-                    });
+                    plan.copies.push(ArtifactCopy::same(d));
                 }
             }
         }
@@ -510,10 +507,7 @@ fn fit(
                 || builder_made(f, plan, &keep, &d);
             if !into && !plan.provides(&d) && filled {
                 if builder_made(f, plan, &keep, &d) {
-                    extra_copies.push(ArtifactCopy {
-                        from: d.clone(),
-                        to: d.clone(),
-                    });
+                    extra_copies.push(ArtifactCopy::same(d.clone()));
                     decisions.push(Decision {
                         kind: DecisionKind::Artifact,
                         text: format!(
@@ -733,10 +727,7 @@ fn fit(
                 continue;
             }
             if builder_made(f, plan, &keep, &path) {
-                extra_copies.push(ArtifactCopy {
-                    from: path.clone(),
-                    to: path.clone(),
-                });
+                extra_copies.push(ArtifactCopy::same(path.clone()));
                 decisions.push(Decision {
                     kind: DecisionKind::Added,
                     text: format!(
@@ -861,10 +852,7 @@ fn fit(
             continue;
         }
         if let Some(src) = context_file(f, plan, &keep, &path) {
-            extra_copies.push(ArtifactCopy {
-                from: path.clone(),
-                to: path.clone(),
-            });
+            extra_copies.push(ArtifactCopy::same(path.clone()));
             decisions.push(Decision {
                 kind: DecisionKind::Added,
                 text: format!(

@@ -39,29 +39,7 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// Skip (with a notice) or, under `CI=true`, fail.
-fn unavailable(what: &str) {
-    if ci() {
-        panic!("{what}, but CI=true: the real-build harness cannot be skipped (see .ci/run)");
-    }
-    eprintln!("notice: {what}; skipping the real-build harness");
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
-}
-
-/// The storage the stand-in images live in.
-fn storage_conf() -> PathBuf {
-    std::env::var_os("CONTAINERS_STORAGE_CONF")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target/standin/storage.conf"))
-}
+const WHAT: &str = "the real-build harness";
 
 /// An app's `app.toml`, the parts the harness reads.
 #[derive(Debug, serde::Deserialize)]
@@ -204,7 +182,7 @@ fn verify(app: &App, mode: Mode, rebuild: bool) -> Run {
         .arg(&app.dir)
         .current_dir(&app.dir)
         .args(mode.args())
-        .env("CONTAINERS_STORAGE_CONF", storage_conf())
+        .env("CONTAINERS_STORAGE_CONF", common::standin_conf())
         .env("NO_COLOR", "1");
     let probe = &app.toml.probe;
     match probe.kind.as_str() {
@@ -258,21 +236,10 @@ fn verify(app: &App, mode: Mode, rebuild: bool) -> Run {
     }
 }
 
-/// Arguments joined for `--probe-cmd`, each quoted for the shell.
+/// Arguments joined for `--probe-cmd`, quoted by the same crate that
+/// `verify` splits them with.
 fn shell_words(args: &[String]) -> String {
-    args.iter()
-        .map(|a| {
-            if !a.is_empty()
-                && a.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@%+".contains(&b))
-            {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    shlex::try_join(args.iter().map(String::as_str)).expect("probe arguments without a NUL")
 }
 
 fn bytes_of(side: &Value) -> Option<u64> {
@@ -366,17 +333,12 @@ fn secs(s: Option<f64>) -> String {
 
 #[test]
 fn fixture_apps_build_and_every_promise_holds() {
-    if !on_path("buildah") {
-        unavailable("buildah is not on PATH");
-        return;
-    }
-    if !storage_conf().is_file() {
-        unavailable("the stand-in images are not built (run scripts/standin-images)");
+    if common::standin_store(WHAT).is_none() {
         return;
     }
     let apps = selected(all_apps());
     if apps.is_empty() {
-        unavailable("no fixture app is selected");
+        common::unavailable::<()>("no fixture app is selected", WHAT);
         return;
     }
 
@@ -523,7 +485,7 @@ fn remove_images(images: &[String]) {
     let status = Command::new("buildah")
         .arg("rmi")
         .args(&ours)
-        .env("CONTAINERS_STORAGE_CONF", storage_conf())
+        .env("CONTAINERS_STORAGE_CONF", common::standin_conf())
         .stdout(std::process::Stdio::null())
         .status();
     if !status.is_ok_and(|s| s.success()) {

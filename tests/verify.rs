@@ -12,6 +12,8 @@
 //! `target/standin/storage.conf`). Without buildah or the stand-ins they
 //! print a notice and pass, except under `CI=true`, where they fail.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -1093,26 +1095,8 @@ fn usage_errors_exit_2() {
 /// Whether the real tests can run: buildah, the stand-in store, and the
 /// images they need. Otherwise a notice (a failure under CI=true).
 fn real_buildah(images: &[&str]) -> Option<PathBuf> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let skip = |why: String| {
-        if ci {
-            panic!("CI=true and {why}");
-        }
-        eprintln!("notice: {why}; the real slipway verify test is skipped");
-        None
-    };
-    let on_path = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("buildah").is_file()));
-    if !on_path {
-        return skip("buildah is not on PATH".into());
-    }
-    let conf = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/standin/storage.conf");
-    if !conf.is_file() {
-        return skip(format!(
-            "{} is missing (run scripts/standin-images)",
-            conf.display()
-        ));
-    }
+    const WHAT: &str = "the real slipway verify test";
+    let conf = common::standin_store(WHAT)?;
     for image in images {
         let ok = Command::new("buildah")
             .args(["inspect", "--type", "image", image])
@@ -1122,9 +1106,10 @@ fn real_buildah(images: &[&str]) -> Option<PathBuf> {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            return skip(format!(
-                "the stand-in image {image} is not built (scripts/standin-images)"
-            ));
+            return common::unavailable(
+                &format!("the stand-in image {image} is not built (scripts/standin-images)"),
+                WHAT,
+            );
         }
     }
     Some(conf)

@@ -137,3 +137,43 @@ pub fn git_commit_all(dir: &std::path::Path, message: &str) {
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", message]);
 }
+
+/// A test that cannot run here: a notice and `None`, or under `CI=true` a
+/// failure (`.ci/run` installs what the test needs).
+pub fn unavailable<T>(why: &str, what: &str) -> Option<T> {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}, but CI=true: {what} cannot be skipped (see .ci/run)");
+    }
+    eprintln!("notice: {why}; skipping {what}");
+    None
+}
+
+/// The stand-in image store (`scripts/standin-images`) for tests that
+/// build images for real: `CONTAINERS_STORAGE_CONF`, or
+/// `target/standin/storage.conf`, when buildah is on `PATH` and the store
+/// exists; otherwise [`unavailable`].
+pub fn standin_store(what: &str) -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("buildah").is_file()));
+    if !on_path {
+        return unavailable("buildah is not on PATH", what);
+    }
+    let conf = standin_conf();
+    if !conf.is_file() {
+        return unavailable(
+            &format!("{} is missing (run scripts/standin-images)", conf.display()),
+            what,
+        );
+    }
+    Some(conf)
+}
+
+/// Where the stand-in image store is configured: `CONTAINERS_STORAGE_CONF`,
+/// or the file `scripts/standin-images` writes.
+pub fn standin_conf() -> PathBuf {
+    std::env::var_os("CONTAINERS_STORAGE_CONF")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/standin/storage.conf")
+        })
+}

@@ -52,7 +52,10 @@
 //! * C/C++: `make`, `cmake --build`, a compiler with `-o`; the binary named
 //!   by `-o` or `ENTRYPOINT`/`CMD`, or, for `make install` of a program the
 //!   entry names by its bare name, where the `install` target of the
-//!   Makefile in the build context puts it; on the builder's system, slim.
+//!   Makefile in the build context puts it; on a Debian builder,
+//!   `gcr.io/distroless/cc-debianN:nonroot` (glibc, libgcc, libstdc++,
+//!   OpenSSL) when nothing needs a shell or a package, else the builder's
+//!   system, slim.
 //! * .NET: `dotnet publish -o DIR` on `mcr.microsoft.com/dotnet/aspnet`
 //!   (or `runtime`): aspnet's chiseled `-noble-chiseled-extra` variant (no
 //!   shell, user `app`, with ICU and time zones) for a Debian SDK of .NET
@@ -68,6 +71,20 @@
 //! program is given at run time (a path among the `ENTRYPOINT`/`CMD`
 //! arguments, an `ENV` value) that came with the build context into a
 //! directory left behind (`COPY . .`, then `CMD ["/app/data/words.txt"]`).
+//!
+//! A `HEALTHCHECK` that needs a shell or `wget` is no reason to leave
+//! distroless (Go static, Rust, C/C++): the `debug` variant of the image
+//! (`:debug-nonroot`) has BusyBox at `/busybox` (on `PATH`, no
+//! `/bin/sh`), and is taken when every program the HEALTHCHECK runs is a
+//! BusyBox applet given options BusyBox takes (`wget -q -O`, not `curl`
+//! nor `wget --progress`), the file has no `SHELL`, and nothing else needs
+//! a shell. A shell-form HEALTHCHECK, which would run `/bin/sh -c`, is
+//! written in exec form through `/busybox/sh -c` with its options; a
+//! program started by `CMD` alone gets `ENTRYPOINT []` before it, since
+//! the image's `ENTRYPOINT` is BusyBox's shell. A `USER` naming a user or
+//! group of Debian's base-passwd that distroless lacks (`www-data`) is
+//! written with its fixed ids (`USER 33:33`) when the builder is Debian or
+//! Ubuntu and the file does not make the user itself.
 //!
 //! A `HEALTHCHECK` (or the command) that runs `curl` or `wget`, on a
 //! builder built on buildpack-deps (golang, rust, gcc), gets

@@ -167,7 +167,10 @@ fn oracle_check(texts: &[(String, String)]) -> Vec<String> {
 /// Every instruction the program needs at run time is in the runtime
 /// stage: `ENV`, `EXPOSE`, `USER`, `ENTRYPOINT`, `CMD`, `LABEL`, `VOLUME`,
 /// `HEALTHCHECK`, `STOPSIGNAL`, `WORKDIR` (a `java -jar` command may name
-/// the jar's new path).
+/// the jar's new path). On a distroless `debug` runtime a shell-form
+/// `HEALTHCHECK` may be the same command in exec form through
+/// `/busybox/sh -c`, with the same options; on a distroless runtime a
+/// named `USER` may be numeric ids.
 fn check_runtime_keeps(name: &str, original: &str, rewrite: &str) -> Vec<String> {
     use slipway::syntax::Keyword;
     let wanted = [
@@ -193,11 +196,48 @@ fn check_runtime_keeps(name: &str, original: &str, rewrite: &str) -> Vec<String>
         .iter()
         .map(|i| i.original.as_str())
         .collect();
+    let image = match &after.instructions[last_from].args {
+        slipway::syntax::Args::Words(w) => w.first().map_or("", |w| w.value.as_str()),
+        _ => "",
+    };
+    let distroless = image.starts_with("gcr.io/distroless/");
+    let debug = distroless && image.contains(":debug");
+    let flags = |i: &slipway::syntax::Instruction| -> Vec<String> {
+        i.flags.iter().map(|f| f.raw.to_string()).collect()
+    };
+    let equivalent = |i: &slipway::syntax::Instruction| -> bool {
+        use slipway::syntax::Args;
+        after.instructions[last_from..].iter().any(|r| {
+            if r.keyword != i.keyword {
+                return false;
+            }
+            match (&i.args, &r.args) {
+                (Args::Healthcheck { command: a, .. }, Args::Healthcheck { command: b, .. })
+                    if debug && flags(i) == flags(r) =>
+                {
+                    match (a.as_ref(), b.as_ref()) {
+                        (Args::Text(script), Args::Exec(words)) => {
+                            words.len() == 3
+                                && words[0].value == "/busybox/sh"
+                                && words[1].value == "-c"
+                                && words[2].value.trim() == script.value.trim()
+                        }
+                        _ => false,
+                    }
+                }
+                (Args::Text(_), Args::Text(ids)) if distroless && i.keyword == Keyword::User => ids
+                    .value
+                    .split(':')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())),
+                _ => false,
+            }
+        })
+    };
     before
         .instructions
         .iter()
         .filter(|i| wanted.contains(&i.keyword) && !i.original.contains(".jar"))
-        .filter(|i| !runtime.contains(&i.original.as_str()))
+        .filter(|i| !runtime.contains(&i.original.as_str()) && !equivalent(i))
         .map(|i| format!("{name}: the runtime stage lacks `{}`", i.original))
         .collect()
 }
@@ -334,10 +374,25 @@ fn kept_instructions_are_byte_for_byte() {
             continue;
         };
         // Every line of the rewrite is a line of the original, or new:
-        // the `FROM`s, `COPY --from`, and generated `RUN`/`ENV`/`WORKDIR`.
+        // the `FROM`s, `COPY --from`, and generated `RUN`/`ENV`/`WORKDIR`;
+        // on distroless, a `USER` of numeric ids, and on its `debug`
+        // variant `ENTRYPOINT []` and a HEALTHCHECK through BusyBox's shell.
         let original: Vec<&str> = source.lines().collect();
+        let numeric_user = |line: &str| {
+            line.strip_prefix("USER ").is_some_and(|ids| {
+                ids.split(':')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            })
+        };
+        let distroless = s.text.contains("FROM gcr.io/distroless/");
+        let debug = distroless && s.text.contains(":debug");
         for line in s.text.lines() {
             let generated = line.is_empty()
+                || (distroless && numeric_user(line))
+                || (debug && line == "ENTRYPOINT []")
+                || (debug
+                    && line.starts_with("HEALTHCHECK ")
+                    && line.contains(" CMD [\"/busybox/sh\", \"-c\", "))
                 || line.starts_with("FROM ")
                 || line.starts_with("COPY --from=build ")
                 || line.starts_with("RUN ")

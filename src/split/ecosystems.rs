@@ -671,11 +671,14 @@ fn go(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
     let mut notes = Vec::new();
     if static_all {
         if let Some(tag) = distroless_tag(f, &mut plan) {
-            plan.candidates.push(Runtime::distroless(
-                &format!("gcr.io/distroless/static-debian12:{tag}"),
-                "the binary is static (CGO_ENABLED=0): distroless static has CA certificates and \
-                 tzdata, and no shell"
-                    .to_string(),
+            plan.candidates.extend(with_busybox(
+                f,
+                Runtime::distroless(
+                    &format!("gcr.io/distroless/static-debian12:{tag}"),
+                    "the binary is static (CGO_ENABLED=0): distroless static has CA certificates \
+                     and tzdata, and no shell"
+                        .to_string(),
+                ),
             ));
         }
         let mut shell = match images::glibc_slim(&f.base, &mut notes) {
@@ -868,6 +871,31 @@ fn distroless_tag(f: &Facts<'_>, plan: &mut Plan) -> Option<&'static str> {
     }
 }
 
+/// A distroless candidate and, when the file has a `HEALTHCHECK` (not
+/// `NONE`), its `debug` variant after it: a HEALTHCHECK needs a shell
+/// (shell form) or a program (`wget`) that distroless lacks, and the
+/// `debug` variant has BusyBox's (at `/busybox`, no `/bin/sh`). Whether
+/// the HEALTHCHECK's programs and options are BusyBox's, and the
+/// rewrite of a shell-form HEALTHCHECK to an exec form through
+/// `/busybox/sh`, are decided where the runtime is fitted
+/// (`needs::fit`). Without a HEALTHCHECK the variant would never be
+/// chosen over the image it extends.
+fn with_busybox(f: &Facts<'_>, r: Runtime) -> Vec<Runtime> {
+    let health = last_of(f, Keyword::Healthcheck).filter(|&i| {
+        matches!(&f.inst(i).args, Args::Healthcheck { kind, .. }
+            if kind.value.eq_ignore_ascii_case("cmd"))
+    });
+    let debug = health.and_then(|i| {
+        r.busybox_variant(&format!(
+            "the HEALTHCHECK (line {}) runs through BusyBox",
+            f.inst(i).start_line
+        ))
+    });
+    let mut out = vec![r];
+    out.extend(debug);
+    out
+}
+
 /// A runtime with the CA certificates of the builder, as the distroless
 /// images have them: the bundle is copied from the builder (a file, no
 /// package install: an install here would be unpinned, and pinning a
@@ -1045,7 +1073,7 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
         );
         cc.has_packages
             .extend(["libssl3", "libgcc-s1", "libstdc++6", "libc6", "openssl"]);
-        plan.candidates.push(cc);
+        plan.candidates.extend(with_busybox(f, cc));
     }
     let mut shell = shell;
     shell.why = format!("the binary needs a shell or packages: {}", shell.why);
@@ -2431,6 +2459,21 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Pla
     let mut notes = Vec::new();
     let mut r = images::glibc_slim(&f.base, &mut notes)?;
     r.why = format!("the program links the C library: {}", r.why);
+    if let images::Libc::Glibc(Distro::Debian, release) = f.base.libc()
+        && let Some(tag) = distroless_tag(f, &mut plan)
+    {
+        let (n, why) = images::debian_for(&f.base, release);
+        let mut cc = Runtime::distroless(
+            &format!("gcr.io/distroless/cc-debian{n}:{tag}"),
+            format!(
+                "the program links the C library (a C++ one libstdc++ and libgcc too): \
+                 distroless cc has them, and OpenSSL, and no shell ({why})"
+            ),
+        );
+        cc.has_packages
+            .extend(["libssl3", "libgcc-s1", "libstdc++6", "libc6", "openssl"]);
+        plan.candidates.extend(with_busybox(f, cc));
+    }
     plan.candidates.extend(fetch_tool_runtime(f, &r));
     plan.candidates.push(r);
     plan.native = true;

@@ -235,6 +235,10 @@ pub(crate) struct Runtime {
     pub users: Vec<&'static str>,
     /// Whether it is a distroless image.
     pub distroless: bool,
+    /// Whether it has BusyBox at `/busybox` (`/busybox/sh` and the applets,
+    /// `/busybox` on `PATH`) but no `/bin/sh`, and BusyBox's shell as its
+    /// `ENTRYPOINT`: a distroless `debug` image.
+    pub busybox: bool,
     /// Packages it has (for an image without a package manager: the
     /// libraries and data a distroless image ships).
     pub has_packages: Vec<&'static str>,
@@ -263,6 +267,7 @@ impl Runtime {
             programs: Vec::new(),
             users: Vec::new(),
             distroless: false,
+            busybox: false,
             has_packages: Vec::new(),
             install: Vec::new(),
             install_why: String::new(),
@@ -281,6 +286,7 @@ impl Runtime {
             programs: Vec::new(),
             users: Vec::new(),
             distroless: true,
+            busybox: false,
             has_packages: vec!["ca-certificates", "tzdata", "netbase", "base-files"],
             install: Vec::new(),
             install_why: String::new(),
@@ -289,9 +295,35 @@ impl Runtime {
         }
     }
 
+    /// The `debug` variant of a distroless image (`:nonroot` to
+    /// `:debug-nonroot`, `:latest` to `:debug`): the same files, with
+    /// BusyBox at `/busybox`.
+    pub fn busybox_variant(&self, why: &str) -> Option<Runtime> {
+        if !self.distroless || self.busybox {
+            return None;
+        }
+        let (name, tag) = self.image.rsplit_once(':')?;
+        let tag = match tag {
+            "latest" => "debug".to_string(),
+            t => format!("debug-{t}"),
+        };
+        let mut r = self.clone();
+        r.image = format!("{name}:{tag}");
+        r.busybox = true;
+        r.why = format!(
+            "{}; its `debug` variant, which adds BusyBox (at /busybox, on PATH; no /bin/sh): \
+             {why}",
+            self.why
+        );
+        Some(r)
+    }
+
     /// Whether the image has `program` (a name, not a path).
     pub fn has_program(&self, program: &str) -> bool {
         if self.programs.iter().any(|p| p == program) {
+            return true;
+        }
+        if self.busybox && tables::BUSYBOX_PROBE_PROGRAMS.contains(&program) {
             return true;
         }
         match self.distro {

@@ -554,6 +554,30 @@ fn fit(
             _ => {}
         }
     }
+    // A distroless image names only root, nobody and nonroot: a USER of
+    // Debian's base-passwd (www-data) is written with its fixed ids.
+    let mut local_rewrites: Vec<(usize, String)> = Vec::new();
+    let made_by_file = |name: &str| {
+        replays.iter().any(|(_, rp)| {
+            rp.users
+                .iter()
+                .any(|(_, names)| names.iter().any(|n| n == name))
+        }) || after_creates(f, after, name)
+    };
+    for &i in keep.iter() {
+        if !rt.distroless || f.inst(i).keyword != Keyword::User {
+            continue;
+        }
+        let Some((text, note)) = fixed_id_user(f, rt, i, &made_by_file) else {
+            continue;
+        };
+        wanted_users.retain(|(_, at)| *at != i);
+        local_rewrites.push((i, text));
+        decisions.push(Decision {
+            kind: DecisionKind::Assumed,
+            text: note,
+        });
+    }
     let mut replay_users: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (name, at) in &wanted_users {
         if name.is_empty() || rt.has_user(name) {
@@ -629,6 +653,41 @@ fn fit(
     if let Some(h) = health {
         runtime_cmds.push(h);
     }
+    // On a BusyBox image (distroless `debug`) a HEALTHCHECK runs through
+    // BusyBox: its shell (`sh` on PATH, `/busybox/sh`) and applets, with
+    // the options they take. A `SHELL` of the file would have run a
+    // shell-form one.
+    let shell_instruction = f.insts.iter().any(|&i| f.inst(i).keyword == Keyword::Shell);
+    let busybox_health =
+        |i: usize| rt.busybox && f.inst(i).keyword == Keyword::Healthcheck && !shell_instruction;
+    let busybox_refused = |i: usize, cmds: Vec<(String, Vec<String>)>, why: &mut Vec<String>| {
+        for (name, args) in cmds {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            if tables::BUSYBOX_PROBE_PROGRAMS.contains(&name.as_str())
+                && !tables::busybox_accepts(&name, &args)
+            {
+                why.push(format!(
+                    "the HEALTHCHECK (line {}) runs `{name} {}`, whose options BusyBox's \
+                     {name} ({}) may not take",
+                    f.inst(i).start_line,
+                    args.join(" "),
+                    rt.image
+                ));
+            }
+        }
+    };
+    let script_commands = |s: &crate::shell::Script| -> Vec<(String, Vec<String>)> {
+        s.commands
+            .iter()
+            .filter_map(|c| {
+                let name = c.name.as_ref().filter(|n| n.literal)?;
+                Some((
+                    name.value.to_string(),
+                    c.args.iter().map(|w| w.value.to_string()).collect(),
+                ))
+            })
+            .collect()
+    };
     for &i in &runtime_cmds {
         let inst = f.inst(i);
         let line = inst.start_line;
@@ -637,6 +696,47 @@ fn fit(
             a => a,
         };
         match args {
+            Args::Exec(words) if busybox_health(i) => {
+                let Some(first) = words.first() else { continue };
+                let script = words
+                    .iter()
+                    .position(|w| w.value == "-c")
+                    .and_then(|p| words.get(p + 1));
+                match (&*first.value, script) {
+                    ("sh" | "/busybox/sh", Some(script)) => {
+                        let s = crate::shell::parse(
+                            &script.value,
+                            crate::shell::Origin::File { offset: 0 },
+                        );
+                        busybox_refused(i, script_commands(&s), &mut why);
+                        programs.extend(script_programs(&s).into_iter().map(|p| (p, i)));
+                    }
+                    (p, _) if crate::shell::is_shell_program(p) => {
+                        shell_needs.push(format!("{} (line {line}) runs a shell", inst.keyword));
+                        programs.push((p.to_string(), i));
+                    }
+                    (p, _) => {
+                        let rest = words[1..].iter().map(|w| w.value.to_string()).collect();
+                        busybox_refused(i, vec![(basename(p).to_string(), rest)], &mut why);
+                        programs.push((p.to_string(), i));
+                    }
+                }
+            }
+            Args::Text(t) if busybox_health(i) => {
+                let s = crate::shell::parse(&t.value, crate::shell::Origin::File { offset: 0 });
+                busybox_refused(i, script_commands(&s), &mut why);
+                programs.extend(script_programs(&s).into_iter().map(|p| (p, i)));
+                local_rewrites.push((i, busybox_healthcheck(f, i, &t.value)));
+                decisions.push(Decision {
+                    kind: DecisionKind::Assumed,
+                    text: format!(
+                        "the HEALTHCHECK (line {line}) is written in exec form, through \
+                         BusyBox's shell: `/busybox/sh -c` and the same command ({} has no \
+                         /bin/sh, which a shell-form HEALTHCHECK runs)",
+                        rt.image
+                    ),
+                });
+            }
             Args::Exec(words) => {
                 let Some(first) = words.first() else { continue };
                 if crate::shell::is_shell_program(&first.value) {
@@ -676,6 +776,29 @@ fn fit(
                 programs.extend(script_programs(&s).into_iter().map(|p| (p, i)));
             }
             _ => {}
+        }
+    }
+    if let Some(h) = health.filter(|&h| busybox_health(h)) {
+        let mut applets: Vec<&str> = programs
+            .iter()
+            .filter(|(p, at)| *at == h && p != "sh" && rt.has_program(p))
+            .map(|(p, _)| basename(p))
+            .collect();
+        applets.dedup();
+        if !applets.is_empty() {
+            decisions.push(Decision {
+                kind: DecisionKind::Assumed,
+                text: format!(
+                    "the HEALTHCHECK (line {}) runs BusyBox's {} (in /busybox), not the \
+                     builder's: it takes the options the HEALTHCHECK uses",
+                    f.inst(h).start_line,
+                    applets
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
         }
     }
     let distro = rt.distro;
@@ -719,10 +842,18 @@ fn fit(
             if plan.provides(&path) || kept_copy_provides(f, &keep, &path) {
                 continue;
             }
-            if path_dirs
-                .iter()
-                .any(|d| d == super::analyze::dirname(&path))
-                && rt.has_program(basename(&path))
+            let dir = super::analyze::dirname(&path);
+            let on_busybox = rt.busybox
+                && dir == "/busybox"
+                && tables::BUSYBOX_PROBE_PROGRAMS.contains(&basename(&path));
+            // BusyBox's applets are at /busybox only, not in /usr/bin.
+            let applet_only = rt.busybox
+                && tables::BUSYBOX_PROBE_PROGRAMS.contains(&basename(&path))
+                && !rt.programs.iter().any(|p| p == basename(&path));
+            if on_busybox
+                || (path_dirs.iter().any(|d| d == dir)
+                    && rt.has_program(basename(&path))
+                    && !applet_only)
             {
                 continue;
             }
@@ -962,6 +1093,31 @@ fn fit(
             rt.image
         ));
     }
+    // BusyBox's shell is the `debug` image's ENTRYPOINT: a program
+    // started by CMD alone would be its script. `ENTRYPOINT []` before
+    // the CMD resets it, and the CMD stays as it was (`docker run IMAGE
+    // ARGS` replaces it, as before).
+    let mut reset_entrypoint = None;
+    if rt.busybox && entrypoint.is_none() {
+        match cmd {
+            Some(c) => {
+                reset_entrypoint = Some(c);
+                decisions.push(Decision {
+                    kind: DecisionKind::Added,
+                    text: format!(
+                        "ENTRYPOINT [] before the CMD (line {}): {}'s ENTRYPOINT is BusyBox's \
+                         shell (/busybox/sh), which would run the CMD as its script",
+                        f.inst(c).start_line,
+                        rt.image
+                    ),
+                });
+            }
+            None => why.push(format!(
+                "the file names no ENTRYPOINT or CMD, and {}'s ENTRYPOINT is BusyBox's shell",
+                rt.image
+            )),
+        }
+    }
     if !why.is_empty() {
         return Err(why);
     }
@@ -1028,9 +1184,12 @@ fn fit(
                 None => dropped_runs.push(line.to_string()),
             }
         } else if keep.contains(&i) {
-            match rt
-                .rewrites
+            if Some(i) == reset_entrypoint {
+                items.push(Item::Text("ENTRYPOINT []".to_string()));
+            }
+            match local_rewrites
                 .iter()
+                .chain(&rt.rewrites)
                 .chain(&plan.rewrites)
                 .find(|(j, _)| *j == i)
             {
@@ -1160,6 +1319,86 @@ fn fit(
         decisions,
         extra_copies,
     })
+}
+
+/// A `USER` that names a user or group of Debian's base-passwd which the
+/// distroless runtime `rt` lacks (`www-data`), written with the ids
+/// base-passwd fixes (`USER 33:33`), and the note that says so; `None`
+/// when the builder is not Debian or Ubuntu (Alpine's ids differ), the
+/// file makes or changes the user itself, or a name has no fixed id.
+fn fixed_id_user(
+    f: &Facts<'_>,
+    rt: &Runtime,
+    i: usize,
+    made_by_file: &dyn Fn(&str) -> bool,
+) -> Option<(String, String)> {
+    if !matches!(f.base.distro(), Some(Distro::Debian | Distro::Ubuntu)) {
+        return None;
+    }
+    let inst = f.inst(i);
+    let Args::Text(w) = &inst.args else {
+        return None;
+    };
+    let value = f.expand(&w.value, i)?;
+    let (user, group) = match value.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (value.as_str(), None),
+    };
+    if rt.has_user(user) && group.is_none_or(|g| rt.has_user(g)) {
+        return None;
+    }
+    if made_by_file(user) || group.is_some_and(made_by_file) {
+        return None;
+    }
+    let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let fixed = tables::DEBIAN_FIXED_USERS
+        .iter()
+        .find(|(n, _, _)| *n == user);
+    let uid = if numeric(user) {
+        user.to_string()
+    } else {
+        fixed?.1.to_string()
+    };
+    let gid = match group {
+        Some(g) if numeric(g) => g.to_string(),
+        Some(g) => tables::DEBIAN_FIXED_GROUPS
+            .iter()
+            .find(|(n, _)| *n == g)?
+            .1
+            .to_string(),
+        None => fixed?.2.to_string(),
+    };
+    let keyword = &f.input.source[inst.keyword_span.start..inst.keyword_span.end];
+    let text = format!("{keyword} {uid}:{gid}");
+    let note = format!(
+        "USER {value} (line {}) is written `USER {uid}:{gid}`: {} names only root, nobody and \
+         nonroot, and {uid}:{gid} are the ids Debian's base-passwd gives {value} in the \
+         builder ({}); the image's /etc/passwd does not name the user, so its HOME is /",
+        inst.start_line, rt.image, f.base.written
+    );
+    Some((text, note))
+}
+
+/// A shell-form `HEALTHCHECK` in exec form through BusyBox's shell, its
+/// options (`--interval`...) kept: `HEALTHCHECK CMD ["/busybox/sh", "-c",
+/// "SCRIPT"]`. A shell-form one runs `/bin/sh -c`, which a distroless
+/// `debug` image lacks.
+fn busybox_healthcheck(f: &Facts<'_>, i: usize, script: &str) -> String {
+    let inst = f.inst(i);
+    let src = f.input.source;
+    let mut out = src[inst.keyword_span.start..inst.keyword_span.end].to_string();
+    for flag in &inst.flags {
+        out.push(' ');
+        out.push_str(&src[flag.span.start..flag.span.end]);
+    }
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    out.push_str(&format!(
+        " CMD [{}, {}, {}]",
+        q("/busybox/sh"),
+        q("-c"),
+        q(script.trim())
+    ));
+    out
 }
 
 /// How a `RUN` before the build repeats in the runtime stage.

@@ -285,6 +285,154 @@ pub(crate) const ALPINE_USERS: &[&str] = &[
 /// Users of the distroless images.
 pub(crate) const DISTROLESS_USERS: &[&str] = &["root", "nobody", "nonroot"];
 
+/// The users whose ids Debian's base-passwd fixes (its `passwd.master`,
+/// the same in Ubuntu): name, user id, primary group id. A program of a
+/// Debian-based image that runs as one of them runs with these ids, so a
+/// runtime image that lacks the name (distroless) can be given the ids
+/// instead. `_apt` is left out: apt creates it, its id is not fixed.
+pub(crate) const DEBIAN_FIXED_USERS: &[(&str, u32, u32)] = &[
+    ("root", 0, 0),
+    ("daemon", 1, 1),
+    ("bin", 2, 2),
+    ("sys", 3, 3),
+    ("sync", 4, 65534),
+    ("games", 5, 60),
+    ("man", 6, 12),
+    ("lp", 7, 7),
+    ("mail", 8, 8),
+    ("news", 9, 9),
+    ("uucp", 10, 10),
+    ("proxy", 13, 13),
+    ("www-data", 33, 33),
+    ("backup", 34, 34),
+    ("list", 38, 38),
+    ("irc", 39, 39),
+    ("nobody", 65534, 65534),
+];
+
+/// The groups whose ids Debian's base-passwd fixes (its `group.master`).
+pub(crate) const DEBIAN_FIXED_GROUPS: &[(&str, u32)] = &[
+    ("root", 0),
+    ("daemon", 1),
+    ("bin", 2),
+    ("sys", 3),
+    ("adm", 4),
+    ("tty", 5),
+    ("disk", 6),
+    ("lp", 7),
+    ("mail", 8),
+    ("news", 9),
+    ("uucp", 10),
+    ("man", 12),
+    ("proxy", 13),
+    ("kmem", 15),
+    ("dialout", 20),
+    ("fax", 21),
+    ("voice", 22),
+    ("cdrom", 24),
+    ("floppy", 25),
+    ("tape", 26),
+    ("sudo", 27),
+    ("audio", 29),
+    ("dip", 30),
+    ("www-data", 33),
+    ("backup", 34),
+    ("operator", 37),
+    ("list", 38),
+    ("irc", 39),
+    ("src", 40),
+    ("shadow", 42),
+    ("utmp", 43),
+    ("video", 44),
+    ("sasl", 45),
+    ("plugdev", 46),
+    ("staff", 50),
+    ("games", 60),
+    ("users", 100),
+    ("nogroup", 65534),
+];
+
+/// BusyBox applets a `HEALTHCHECK` may run on a distroless `debug` image
+/// (BusyBox at `/busybox`, on `PATH`). Deliberately short: probes and the
+/// plain tools around them. `curl` is not among them: BusyBox has none.
+pub(crate) const BUSYBOX_PROBE_PROGRAMS: &[&str] = &[
+    "sh", "wget", "test", "[", "true", "false", "echo", "printf", "cat", "sleep", "grep",
+];
+
+/// Whether BusyBox's applet `program` accepts these arguments, for the
+/// applets whose options differ from GNU's: wget (BusyBox's has `-q`,
+/// `-O`, `-T`, `-S`, `--spider`, `--header`..., not `--progress`,
+/// `--no-verbose` or `--tries`'s GNU friends) and grep (the common short
+/// options). Other applets of [`BUSYBOX_PROBE_PROGRAMS`] take what their
+/// POSIX forms take.
+pub(crate) fn busybox_accepts(program: &str, args: &[&str]) -> bool {
+    let (flags, with_value, long): (&str, &str, &[&str]) = match program {
+        "wget" => (
+            "cqS",
+            "OPYUTt",
+            &[
+                "continue",
+                "quiet",
+                "server-response",
+                "output-document",
+                "directory-prefix",
+                "proxy",
+                "user-agent",
+                "timeout",
+                "header",
+                "post-data",
+                "spider",
+                "no-check-certificate",
+            ],
+        ),
+        "grep" => ("qsivFExwcnlH", "e", &["quiet", "silent"]),
+        _ => return BUSYBOX_PROBE_PROGRAMS.contains(&program),
+    };
+    let takes_value = |name: &str| {
+        matches!(
+            name,
+            "output-document"
+                | "directory-prefix"
+                | "proxy"
+                | "user-agent"
+                | "timeout"
+                | "header"
+                | "post-data"
+        )
+    };
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        if *w == "--" {
+            break;
+        }
+        if let Some(name) = w.strip_prefix("--") {
+            let (name, inline) = match name.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (name, false),
+            };
+            if !long.contains(&name) {
+                return false;
+            }
+            if takes_value(name) && !inline {
+                words.next();
+            }
+        } else if let Some(bundle) = w.strip_prefix('-').filter(|b| !b.is_empty()) {
+            for (at, c) in bundle.char_indices() {
+                if with_value.contains(c) {
+                    if at + c.len_utf8() == bundle.len() {
+                        words.next();
+                    }
+                    break;
+                }
+                if !flags.contains(c) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
 /// Groups of Debian's base group file that are not also user names.
 pub(crate) const DEBIAN_GROUPS: &[&str] = &[
     "adm", "tty", "disk", "kmem", "dialout", "fax", "voice", "cdrom", "floppy", "tape", "sudo",
@@ -336,5 +484,43 @@ mod tests {
         );
         assert!(is_dev("zlib1g-dev") && !is_dev("zlib1g"));
         assert!(is_build_helper("curl=8.0") && !is_build_helper("ca-certificates"));
+    }
+
+    #[test]
+    fn busybox_options() {
+        assert!(busybox_accepts(
+            "wget",
+            &["-q", "-O", "/dev/null", "http://x/"]
+        ));
+        assert!(busybox_accepts("wget", &["-qO-", "http://x/"]));
+        assert!(busybox_accepts(
+            "wget",
+            &["-q", "-T", "3", "--spider", "http://x/"]
+        ));
+        assert!(busybox_accepts(
+            "wget",
+            &["--output-document=-", "http://x/"]
+        ));
+        assert!(!busybox_accepts(
+            "wget",
+            &["--progress=dot:giga", "http://x/"]
+        ));
+        assert!(!busybox_accepts("wget", &["-nv", "http://x/"]));
+        assert!(!busybox_accepts("wget", &["--no-verbose", "http://x/"]));
+        assert!(busybox_accepts("grep", &["-q", "ok"]));
+        assert!(!busybox_accepts("grep", &["-P", "o+k"]));
+        assert!(busybox_accepts("test", &["-f", "/tmp/ready"]));
+        assert!(!busybox_accepts("curl", &["-f", "http://x/"]));
+    }
+
+    #[test]
+    fn fixed_ids_name_known_users() {
+        for (name, _, gid) in DEBIAN_FIXED_USERS {
+            assert!(DEBIAN_USERS.contains(name), "{name}");
+            assert!(DEBIAN_FIXED_GROUPS.iter().any(|(_, g)| g == gid), "{name}");
+        }
+        for g in DEBIAN_GROUPS {
+            assert!(DEBIAN_FIXED_GROUPS.iter().any(|(n, _)| n == g), "{g}");
+        }
     }
 }

@@ -850,6 +850,11 @@ mod fix_tests {
             fixed("FROM node:22\nWORKDIR /app\nCOPY . /app/\nRUN cd web && npm ci\n"),
             "FROM node:22\nWORKDIR /app\nCOPY web/package.json web/package-lock.json* /app/web/\nRUN cd web && npm ci\nCOPY . /app/\n"
         );
+        // Below the copy's destination, by an option.
+        assert_eq!(
+            fixed("FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci --prefix web\n"),
+            "FROM node:22\nWORKDIR /app\nCOPY web/package.json web/package-lock.json* ./web/\nRUN npm ci --prefix web\nCOPY . .\n"
+        );
     }
 
     #[test]
@@ -904,8 +909,8 @@ mod fix_tests {
             "FROM node:22\nCOPY . .\nRUN { npm ci && npm run build; }\n",
             // A WORKDIR in between.
             "FROM node:22\nCOPY . /app\nWORKDIR /app\nRUN npm ci\n",
-            // The install runs below the copy's destination.
-            "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci --prefix web\n",
+            // The install runs outside the copy's destination.
+            "FROM node:22\nWORKDIR /app\nCOPY . ./web\nRUN npm ci --prefix /srv/web && npm ci --prefix web\n",
             // A variable in the copy.
             "FROM node:22\nARG DIR=.\nCOPY $DIR .\nRUN npm ci\n",
         ] {

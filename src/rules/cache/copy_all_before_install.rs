@@ -582,6 +582,11 @@ fn split_run(cx: &Context<'_>, run: usize, cwd: Option<&str>) -> Option<SplitRun
     if installs.is_empty() {
         return None;
     }
+    // In a stage that ships, what the rest removes (`npm prune --omit=dev`,
+    // a cache) would stay in the install's layer: the image would keep it.
+    if cx.ships_at(run) && cmds[lead + 1..].iter().any(removes) {
+        return None;
+    }
     cds.retain(|c| c.start < cmds[lead].span.start);
     // `RUN` and its flags, on one line.
     let head = cx.source.get(inst.span.start..first.span.start)?.trim_end();
@@ -596,6 +601,30 @@ fn split_run(cx: &Context<'_>, run: usize, cwd: Option<&str>) -> Option<SplitRun
         cds,
         head: head.to_string(),
     })
+}
+
+/// Whether a command removes files (what it removes from the layers of
+/// earlier `RUN`s stays in the image): `rm`, `npm prune`, `pip uninstall`,
+/// a cache cleanup, a package removal.
+fn removes(cmd: &Command) -> bool {
+    let args: Vec<&str> = cmd.arg_values().collect();
+    let has = |words: &[&str]| args.iter().any(|a| words.contains(a));
+    match cmd.basename() {
+        Some("rm" | "rmdir" | "unlink" | "shred") => true,
+        Some("find") => has(&["-delete", "-exec", "-execdir"]),
+        Some("npm" | "pnpm" | "yarn") => {
+            has(&["prune", "autoclean", "cache", "uninstall", "remove", "rm"])
+        }
+        Some("pip" | "pip3" | "uv" | "python" | "python3") => has(&["uninstall", "purge", "cache"]),
+        Some("apt-get" | "apt" | "dnf" | "yum" | "microdnf" | "zypper") => {
+            has(&["remove", "purge", "autoremove", "clean", "erase"])
+        }
+        Some("apk") => has(&["del"]),
+        Some("gem" | "bundle" | "composer") => has(&["clean", "cleanup", "uninstall", "remove"]),
+        Some("go") => has(&["clean"]),
+        Some("cargo") => has(&["clean", "uninstall"]),
+        _ => false,
+    }
 }
 
 /// The characters a directory may have to be written in a `COPY` as it is.
@@ -719,26 +748,11 @@ fn fix(
             }
         }
     };
-    // What the rest prunes after the build stays in the install's layer.
-    let prunes = split.is_some_and(|s| {
-        cx.ships_at(run)
-            && cx.script(run).is_some_and(|script| {
-                script.commands.iter().any(|c| {
-                    c.span.start >= s.rest_start
-                        && matches!(c.basename(), Some("npm" | "pnpm" | "yarn"))
-                        && c.arg_values().any(|a| a == "prune" || a == "autoclean")
-                })
-            })
-    });
     Some(Fix::new(
-        match (split.is_some(), prunes) {
-            (true, true) => {
-                "Copy the manifests, install, copy the rest, then build in a `RUN` of its own (what is pruned after the build now stays in the install's layer: build in an earlier stage to ship without it)"
-            }
-            (true, false) => {
-                "Copy the manifests, install, copy the rest, then build in a `RUN` of its own"
-            }
-            _ => "Copy the manifests and install before copying the rest",
+        if split.is_some() {
+            "Copy the manifests, install, copy the rest, then build in a `RUN` of its own"
+        } else {
+            "Copy the manifests and install before copying the rest"
         },
         Applicability::Unsafe,
         vec![
@@ -823,11 +837,21 @@ mod fix_tests {
     fn splits_an_install_and_build_run() {
         // The install, the broad copy, then the build (and the prune that
         // must follow it) in a RUN of its own, with the RUN's flags.
+        let runtime = "FROM node:20-slim\nCOPY --from=build /app /app\nCMD [\"npm\", \"start\"]\n";
+        assert_eq!(
+            fixed(&format!(
+                "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm install --include=dev \\\n    && npm run build \\\n    && npm prune --omit=dev\n{runtime}"
+            )),
+            format!(
+                "FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN --mount=type=cache,target=/root/.npm npm install --include=dev\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm run build \\\n    && npm prune --omit=dev\n{runtime}"
+            )
+        );
+        // Pipes after the installs stay in the rest.
         assert_eq!(
             fixed(
-                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm install --include=dev \\\n    && npm run build \\\n    && npm prune --omit=dev\nCMD [\"npm\", \"start\"]\n"
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build | tee build.log\n"
             ),
-            "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN --mount=type=cache,target=/root/.npm npm install --include=dev\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm run build \\\n    && npm prune --omit=dev\nCMD [\"npm\", \"start\"]\n"
+            "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\nRUN npm run build | tee build.log\n"
         );
         // Tools installed before the dependencies stay with them.
         assert_eq!(
@@ -895,6 +919,10 @@ mod fix_tests {
             "FROM node:22\nCOPY . .\nRUN npm ci && npm run build -- --out \"$(cat out)\"\n",
             // An install that needs the sources.
             "FROM python:3.12\nCOPY . .\nRUN poetry install && pytest\n",
+            // In a stage that ships, what the rest removes would stay in
+            // the install's layer.
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && npm prune --omit=dev\n",
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && rm -rf node_modules/.cache\n",
         ] {
             let diags = lint(source);
             assert!(!diags.is_empty(), "{source}");

@@ -304,23 +304,52 @@ fn has_rewrite(json: &Value) -> bool {
 }
 
 /// Whether the cache-order fix (`copy-all-before-install`, unsafe) changes
-/// the file: the rule can find the problem and still offer no fix.
+/// the file, or the builder stage of split's rewrite (the unsafe fixes
+/// include the split, and the rule declines some fixes in a stage that
+/// ships but not in a builder): the rule can find the problem and still
+/// offer no fix.
 fn cache_order_applies(app: &App) -> bool {
-    let out = Command::new(slipway_bin())
-        .current_dir(&app.dir)
-        .args([
+    let changes = |stdin: Option<&[u8]>| {
+        let mut cmd = Command::new(slipway_bin());
+        cmd.current_dir(&app.dir).args([
             "check",
             "--isolated",
             "--select",
             "copy-all-before-install",
             "--diff",
             "--unsafe-fixes",
-            "Dockerfile",
-        ])
-        .output()
+            if stdin.is_some() { "-" } else { "Dockerfile" },
+        ]);
+        let out = match stdin {
+            None => cmd.output(),
+            Some(text) => {
+                use std::io::Write;
+                cmd.stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped());
+                let mut child = cmd.spawn().expect("run slipway check");
+                child
+                    .stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(text)
+                    .expect("write the rewrite");
+                child.wait_with_output()
+            }
+        }
         .expect("run slipway check");
-    let (code, stdout) = (out.status.code(), String::from_utf8_lossy(&out.stdout));
-    code == Some(1) && !stdout.trim().is_empty()
+        let (code, stdout) = (out.status.code(), String::from_utf8_lossy(&out.stdout));
+        code == Some(1) && !stdout.trim().is_empty()
+    };
+    if changes(None) {
+        return true;
+    }
+    let split = Command::new(slipway_bin())
+        .current_dir(&app.dir)
+        .args(["split", "Dockerfile"])
+        .output()
+        .expect("run slipway split");
+    split.status.success() && !split.stdout.is_empty() && changes(Some(&split.stdout))
 }
 
 fn mib(bytes: Option<u64>) -> String {

@@ -7,8 +7,9 @@ use crate::rules::cache::{for_each_command, is_whole_context};
 use crate::rules::correctness::copy_paths;
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::builds::{self, DependencyInstall};
+use crate::shell::packages::{self, Manager, PackageKind};
 use crate::shell::{Command, Nesting};
-use crate::syntax::{Args, Instruction, Keyword, Span};
+use crate::syntax::{Args, Keyword, Span};
 
 /// The rule.
 pub struct CopyAllBeforeInstall;
@@ -167,18 +168,78 @@ fn basename(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// Whether a `COPY`/`ADD` brings a file named `manifest` on its own: a
-/// source whose name matches it, or a destination with its name.
-fn copies_on_its_own(inst: &Instruction, manifest: &str) -> bool {
+/// Whether a `COPY`/`ADD` (instruction `i`, run in the working directory
+/// `cwd`) brings the file at `path` on its own: a source named like it (or
+/// a wildcard matching its name) copied into its directory, or a
+/// destination that is that file. Where the copy lands is not known (a
+/// variable without a value, the working directory unknown): by the name
+/// alone.
+fn copies_on_its_own(cx: &Context<'_>, i: usize, cwd: Option<&str>, path: &str) -> bool {
+    let inst = &cx.file.instructions[i];
     let paths = copy_paths(inst);
     let [sources @ .., dest] = paths.as_slice() else {
         return false;
     };
-    let name = basename(manifest);
-    sources.iter().any(|s| {
+    let name = basename(path);
+    let named = sources.iter().any(|s| {
         let s = basename(&s.value);
         !is_whole_context(s) && (s == name || (s.contains(['*', '?']) && glob(s, name)))
-    }) || (!dest.value.ends_with('/') && basename(&dest.value) == name)
+    });
+    let Some(to) = cwd
+        .zip(expanded(cx, &dest.value, i))
+        .map(|(c, d)| join(c, &d))
+    else {
+        return named || (!dest.value.ends_with('/') && basename(&dest.value) == name);
+    };
+    let parent = match path.rsplit_once('/') {
+        Some(("", _)) => "/",
+        Some((p, _)) => p,
+        None => path,
+    };
+    (named && parent == to) || (!dest.value.ends_with('/') && path == to)
+}
+
+/// A command that installs named tools from a registry and reads nothing of
+/// the project (`pip install --upgrade pip`, `npm install -g pnpm@9`): it
+/// can run before the sources are there. Options that read files (`-c`,
+/// `-f`, `-e`) or write into the project (`--target`, `--prefix`) leave it
+/// out, and so does an `npm install` that is not global (it edits the
+/// project's `package.json`).
+fn installs_tools(cmd: &Command) -> bool {
+    let Some(install) = packages::install(cmd) else {
+        return false;
+    };
+    if install.packages.is_empty()
+        || !install
+            .packages
+            .iter()
+            .all(|p| p.kind == PackageKind::Registry && !p.name.contains(['$', '`', '/']))
+    {
+        return false;
+    }
+    match install.manager {
+        Manager::Pip | Manager::Uv => !cmd.arg_values().any(|a| {
+            let name = a.split('=').next().unwrap_or(a);
+            matches!(
+                name,
+                "-c" | "--constraint"
+                    | "-f"
+                    | "--find-links"
+                    | "-e"
+                    | "--editable"
+                    | "-t"
+                    | "--target"
+                    | "--prefix"
+                    | "--root"
+                    | "--src"
+                    | "-r"
+                    | "--requirement"
+            ) || ((a.starts_with("-c") || a.starts_with("-f") || a.starts_with("-t"))
+                && !a.starts_with("--"))
+        }),
+        Manager::Npm | Manager::Pnpm => cmd.has_flag('g', "global"),
+        _ => false,
+    }
 }
 
 /// Where a dependency install reads its manifests: the working directory,
@@ -211,14 +272,16 @@ struct Found {
 
 /// The dependency installs of `RUN` `index`, given the working directory
 /// before it (`None`: not known), and whether the `RUN` does nothing else
-/// (but `set`).
+/// (but `set`, `cd` to a known directory and installs of named tools).
 fn installs(cx: &Context<'_>, index: usize, cwd: Option<&str>) -> (Vec<Found>, bool) {
     let mut found = Vec::new();
     let mut only = true;
     let mut cwd: Option<Dir> = cwd.map(str::to_string);
     for_each_command(cx, index, |cmd| {
         if cmd.basename() == Some("cd") {
-            only = false;
+            if cmd.nesting != Nesting::Top {
+                only = false;
+            }
             if cmd.nesting != Nesting::Substitution {
                 cwd = match (cwd.as_deref(), cmd.args.as_slice()) {
                     (Some(c), [w]) if w.literal && w.value != "-" => Some(join(c, &w.value)),
@@ -242,11 +305,12 @@ fn installs(cx: &Context<'_>, index: usize, cwd: Option<&str>) -> (Vec<Found>, b
             }
             return;
         }
-        if !(cmd.basename() == Some("set") && cmd.nesting == Nesting::Top) {
+        let harmless = cmd.basename() == Some("set") || installs_tools(cmd);
+        if !(harmless && cmd.nesting == Nesting::Top) {
             only = false;
         }
     });
-    (found, only)
+    (found, only && cwd.is_some())
 }
 
 impl Rule for CopyAllBeforeInstall {
@@ -260,8 +324,9 @@ impl Rule for CopyAllBeforeInstall {
                 Base::Stage(p) if p < s => final_workdir(cx, p, 0),
                 _ => Some("@".to_string()),
             };
-            // Earlier `COPY`/`ADD`s of the stage, and the broad ones.
-            let mut copies: Vec<usize> = Vec::new();
+            // Earlier `COPY`/`ADD`s of the stage (with the working
+            // directory they ran in), and the broad ones.
+            let mut copies: Vec<(usize, Option<Dir>)> = Vec::new();
             let mut broad: Vec<Broad> = Vec::new();
             for &i in &stage.instructions {
                 let inst = &cx.file.instructions[i];
@@ -276,7 +341,7 @@ impl Rule for CopyAllBeforeInstall {
                         };
                     }
                     Keyword::Copy | Keyword::Add => {
-                        copies.push(i);
+                        copies.push((i, cwd.clone()));
                         if let Some(b) = broad_copy(cx, i, cwd.as_deref()) {
                             broad.push(b);
                         }
@@ -323,19 +388,29 @@ fn check_run(
     i: usize,
     cwd: Option<&str>,
     broad: &[Broad],
-    copies: &[usize],
+    copies: &[(usize, Option<Dir>)],
     out: &mut Vec<Diagnostic>,
 ) {
     let (found, only) = installs(cx, i, cwd);
-    let mut fixed = false;
-    for f in &found {
-        let required: Vec<&String> = f
-            .install
+    // Whether an install's manifests were copied on their own before the
+    // broad copy `b` (for a directory copy: anywhere before the install, as
+    // the directory may not hold them at all).
+    let covered = |f: &Found, b: &Broad| {
+        f.install
             .manifests
             .iter()
             .filter(|m| !m.ends_with('*'))
-            .collect();
-        let Some(first) = required.first() else {
+            .all(|m| {
+                let path = join(&f.dir, m);
+                copies
+                    .iter()
+                    .filter(|(c, _)| *c != b.index && (*c < b.index || !b.dir.is_empty()))
+                    .any(|(c, at)| copies_on_its_own(cx, *c, at.as_deref(), &path))
+            })
+    };
+    let mut fixed = false;
+    for f in &found {
+        let Some(first) = f.install.manifests.iter().find(|m| !m.ends_with('*')) else {
             continue;
         };
         let path = join(&f.dir, first);
@@ -343,15 +418,7 @@ fn check_run(
         let Some(b) = broad.iter().find(|b| is_under(&path, &b.dest)) else {
             continue;
         };
-        // Copied on their own before it (for a directory copy: anywhere
-        // before the install, as the directory may not hold them at all).
-        let before = |m: &str| {
-            copies
-                .iter()
-                .filter(|&&c| c != b.index && (c < b.index || !b.dir.is_empty()))
-                .any(|&c| copies_on_its_own(&cx.file.instructions[c], m))
-        };
-        if required.iter().all(|m| before(m)) {
+        if covered(f, b) {
             continue;
         }
         let copy = &cx.file.instructions[b.index];
@@ -375,17 +442,209 @@ fn check_run(
             span: copy.span,
             message: format!("copies {what}, sources included"),
         });
-        if !fixed && only {
-            d.fix = fix(cx, i, b, &found);
+        if !fixed {
             fixed = true;
+            d.fix = if only {
+                let needed: Vec<&Found> = found.iter().filter(|g| !covered(g, b)).collect();
+                fix(cx, i, b, &needed, None)
+            } else {
+                split_run(cx, i, cwd)
+                    .filter(|s| s.installs.iter().any(|g| g.span == f.span))
+                    .and_then(|s| {
+                        let needed: Vec<&Found> =
+                            s.installs.iter().filter(|g| !covered(g, b)).collect();
+                        fix(cx, i, b, &needed, Some(&s))
+                    })
+            };
         }
         out.push(d);
     }
 }
 
-/// Copy the manifests alone where the broad copy was, and move the broad
-/// copy after the `RUN`.
-fn fix(cx: &Context<'_>, run: usize, b: &Broad, found: &[Found]) -> Option<Fix> {
+/// A `RUN` whose script is one `&&` chain that starts with the dependency
+/// installs and goes on to build: where it splits in two.
+struct SplitRun {
+    /// The installs of the first part (`cd DIR && npm ci`).
+    installs: Vec<Found>,
+    /// The end of the first part's last command.
+    first_end: usize,
+    /// The start of the second part's first command.
+    rest_start: usize,
+    /// The `cd` commands of the first part, which the second starts with.
+    cds: Vec<Span>,
+    /// `RUN` and its flags, as written.
+    head: String,
+}
+
+/// Whether `gap`, with line continuations and blanks removed, is `op`.
+fn gap_is(gap: &str, escape: char, op: &str) -> bool {
+    let mut text = String::with_capacity(gap.len());
+    let mut rest = gap;
+    while let Some(at) = rest.find(escape) {
+        text.push_str(&rest[..at]);
+        let after = rest[at + escape.len_utf8()..].trim_start_matches([' ', '\t', '\r']);
+        let Some(next) = after.strip_prefix('\n') else {
+            return false;
+        };
+        rest = next;
+    }
+    text.push_str(rest);
+    text.trim() == op
+}
+
+/// How `RUN` `run` splits into its dependency installs and the rest: its
+/// script is one `&&` list of simple commands (pipes only after the
+/// installs) in the script's own shell, so each part can run in a `RUN` of
+/// its own with the same meaning; the first part is `cd` to a known
+/// directory, dependency installs that need nothing but their manifests and
+/// installs of named tools, ending with an install; the rest is not empty.
+/// Nothing of the first part but `cd` changes the shell's state (no
+/// assignment, `export`, `set`, `source`), so the rest needs only the same
+/// `cd`s before it.
+fn split_run(cx: &Context<'_>, run: usize, cwd: Option<&str>) -> Option<SplitRun> {
+    let inst = &cx.file.instructions[run];
+    if !inst.heredocs.is_empty() {
+        return None;
+    }
+    let Args::Text(word) = &inst.args else {
+        return None;
+    };
+    let script = cx.script(run)?;
+    let cmds = &script.commands;
+    if script.error.is_some() || cmds.iter().any(|c| c.nesting != Nesting::Top) {
+        return None;
+    }
+    let offset = inst.text_offset()?;
+    let start = inst.map.start(offset);
+    let end = inst.map.end(offset + word.value.trim_end().len());
+    let escape = cx.file.escape;
+    let (first, last) = (cmds.first()?, cmds.last()?);
+    if !gap_is(cx.source.get(start..first.span.start)?, escape, "")
+        || !gap_is(cx.source.get(last.span.end..end)?, escape, "")
+    {
+        return None;
+    }
+    for pair in cmds.windows(2) {
+        let piped = pair[0].pipeline.is_some() && pair[0].pipeline == pair[1].pipeline;
+        let gap = cx.source.get(pair[0].span.end..pair[1].span.start)?;
+        if pair[0].span.end > pair[1].span.start
+            || !gap_is(gap, escape, if piped { "|" } else { "&&" })
+        {
+            return None;
+        }
+    }
+    let mut cwd: Dir = cwd?.to_string();
+    let mut cds = Vec::new();
+    let mut installs = Vec::new();
+    let mut lead = None;
+    for (k, cmd) in cmds.iter().enumerate() {
+        if cmd.pipeline.is_some() {
+            break;
+        }
+        if cmd.basename() == Some("cd") {
+            match cmd.args.as_slice() {
+                [w] if cmd.assignments.is_empty()
+                    && cmd.redirects.is_empty()
+                    && w.literal
+                    && w.value != "-"
+                    && !w.value.starts_with('~') =>
+                {
+                    cwd = join(&cwd, &w.value);
+                    cds.push(cmd.span);
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        if let Some(install) = builds::dependency_install(cmd) {
+            if install.needs_sources {
+                break;
+            }
+            let Some(dir) = install_dir(cmd, &cwd) else {
+                break;
+            };
+            installs.push(Found {
+                span: cmd.span,
+                install,
+                dir,
+            });
+            lead = Some(k);
+            continue;
+        }
+        if installs_tools(cmd) {
+            lead = Some(k);
+            continue;
+        }
+        break;
+    }
+    let lead = lead?;
+    let rest = cmds.get(lead + 1)?;
+    if installs.is_empty() {
+        return None;
+    }
+    // In a stage that ships, what the rest removes (`npm prune --omit=dev`,
+    // a cache) would stay in the install's layer: the image would keep it.
+    if cx.ships_at(run) && cmds[lead + 1..].iter().any(removes) {
+        return None;
+    }
+    cds.retain(|c| c.start < cmds[lead].span.start);
+    // `RUN` and its flags, on one line.
+    let head = cx.source.get(inst.span.start..first.span.start)?.trim_end();
+    let head = head.strip_suffix(escape).unwrap_or(head).trim_end();
+    if head.contains('\n') {
+        return None;
+    }
+    Some(SplitRun {
+        installs,
+        first_end: cmds[lead].span.end,
+        rest_start: rest.span.start,
+        cds,
+        head: head.to_string(),
+    })
+}
+
+/// Whether a command removes files (what it removes from the layers of
+/// earlier `RUN`s stays in the image): `rm`, `npm prune`, `pip uninstall`,
+/// a cache cleanup, a package removal.
+fn removes(cmd: &Command) -> bool {
+    let args: Vec<&str> = cmd.arg_values().collect();
+    let has = |words: &[&str]| args.iter().any(|a| words.contains(a));
+    match cmd.basename() {
+        Some("rm" | "rmdir" | "unlink" | "shred") => true,
+        Some("find") => has(&["-delete", "-exec", "-execdir"]),
+        Some("npm" | "pnpm" | "yarn") => {
+            has(&["prune", "autoclean", "cache", "uninstall", "remove", "rm"])
+        }
+        Some("pip" | "pip3" | "uv" | "python" | "python3") => has(&["uninstall", "purge", "cache"]),
+        Some("apt-get" | "apt" | "dnf" | "yum" | "microdnf" | "zypper") => {
+            has(&["remove", "purge", "autoremove", "clean", "erase"])
+        }
+        Some("apk") => has(&["del"]),
+        Some("gem" | "bundle" | "composer") => has(&["clean", "cleanup", "uninstall", "remove"]),
+        Some("go") => has(&["clean"]),
+        Some("cargo") => has(&["clean", "uninstall"]),
+        _ => false,
+    }
+}
+
+/// The characters a directory may have to be written in a `COPY` as it is.
+fn plain_path(p: &str) -> bool {
+    !p.is_empty()
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@' | '+'))
+}
+
+/// Copy the manifests alone where the broad copy was (one `COPY` per
+/// directory the installs read), and move the broad copy after the `RUN`,
+/// or, for a `RUN` that installs and then builds (`split`), between its
+/// installs and the rest, which becomes a `RUN` of its own.
+fn fix(
+    cx: &Context<'_>,
+    run: usize,
+    b: &Broad,
+    found: &[&Found],
+    split: Option<&SplitRun>,
+) -> Option<Fix> {
     let inst = &cx.file.instructions[run];
     let copy = &cx.file.instructions[b.index];
     if !inst.heredocs.is_empty()
@@ -393,6 +652,7 @@ fn fix(cx: &Context<'_>, run: usize, b: &Broad, found: &[Found]) -> Option<Fix> 
         || cx.script(run)?.error.is_some()
         || cx.text(copy.span).contains('$')
         || !copy.heredocs.is_empty()
+        || found.is_empty()
     {
         return None;
     }
@@ -417,52 +677,90 @@ fn fix(cx: &Context<'_>, run: usize, b: &Broad, found: &[Found]) -> Option<Fix> 
         }
         flags.push(cx.text(f.span).to_string());
     }
-    let mut manifests: Vec<String> = Vec::new();
+    // The manifests by the directory (below the copy's destination) they
+    // are read in.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for f in found {
-        if f.dir != b.dest || f.install.needs_sources {
+        if f.install.needs_sources || !is_under(&f.dir, &b.dest) {
             return None;
         }
+        let rel = f.dir[b.dest.len()..].trim_start_matches('/').to_string();
+        if !rel.is_empty() && (!plain_path(&rel) || rel.split('/').any(|p| p == "..")) {
+            return None;
+        }
+        let at = match groups.iter().position(|g| g.0 == rel) {
+            Some(at) => at,
+            None => {
+                groups.push((rel.clone(), Vec::new()));
+                groups.len() - 1
+            }
+        };
         for m in &f.install.manifests {
             if m.contains('/') || m.contains('$') {
                 return None;
             }
-            let source = if b.dir.is_empty() {
-                m.clone()
-            } else {
-                format!("{}/{m}", b.dir)
-            };
-            if !manifests.contains(&source) {
-                manifests.push(source);
+            let source = [b.dir.as_str(), rel.as_str(), m.as_str()]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("/");
+            if !groups[at].1.contains(&source) {
+                groups[at].1.push(source);
             }
         }
     }
-    let dest = cx.text(paths[1].span);
-    let dest = if dest.ends_with('/') {
-        dest.to_string()
-    } else {
-        format!("{dest}/")
-    };
-    let mut line = vec!["COPY".to_string()];
-    line.extend(flags);
-    line.extend(manifests);
-    line.push(dest);
+    let written = cx.text(paths[1].span);
     let newline = if cx.source[inst.span.end..].starts_with("\r\n") {
         "\r\n"
     } else {
         "\n"
     };
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|(rel, manifests)| {
+            let dest = match (rel.is_empty(), written.ends_with('/')) {
+                (true, true) => written.to_string(),
+                (true, false) => format!("{written}/"),
+                (false, _) => format!("{}/{rel}/", written.trim_end_matches('/')),
+            };
+            let mut line = vec!["COPY".to_string()];
+            line.extend(flags.iter().cloned());
+            line.extend(manifests.iter().cloned());
+            line.push(dest);
+            line.join(" ")
+        })
+        .collect();
+    let moved = match split {
+        None => Edit {
+            span: Span::new(inst.span.end, inst.span.end),
+            replacement: format!("{newline}{}", cx.text(copy.span)),
+        },
+        Some(s) => {
+            let mut rest = format!("{newline}{}{newline}{} ", cx.text(copy.span), s.head);
+            for cd in &s.cds {
+                rest.push_str(cx.text(*cd));
+                rest.push_str(" && ");
+            }
+            Edit {
+                span: Span::new(s.first_end, s.rest_start),
+                replacement: rest,
+            }
+        }
+    };
     Some(Fix::new(
-        "Copy the manifests and install before copying the rest",
+        if split.is_some() {
+            "Copy the manifests, install, copy the rest, then build in a `RUN` of its own"
+        } else {
+            "Copy the manifests and install before copying the rest"
+        },
         Applicability::Unsafe,
         vec![
             Edit {
                 span: copy.span,
-                replacement: line.join(" "),
+                replacement: lines.join(newline),
             },
-            Edit {
-                span: Span::new(inst.span.end, inst.span.end),
-                replacement: format!("{newline}{}", cx.text(copy.span)),
-            },
+            moved,
         ],
     ))
 }
@@ -520,15 +818,127 @@ mod fix_tests {
         );
     }
 
+    /// Lint and fix until nothing changes, as `check --fix` does.
+    fn fixed_all(source: &str) -> String {
+        let settings = crate::Settings {
+            select: Some(vec![super::META.code.to_string()]),
+            ..crate::Settings::default()
+        };
+        crate::fix::fix_file(
+            source,
+            &settings,
+            crate::FileInfo::default(),
+            crate::fix::Policy::Unsafe,
+        )
+        .text
+    }
+
+    #[test]
+    fn splits_an_install_and_build_run() {
+        // The install, the broad copy, then the build (and the prune that
+        // must follow it) in a RUN of its own, with the RUN's flags.
+        let runtime = "FROM node:20-slim\nCOPY --from=build /app /app\nCMD [\"npm\", \"start\"]\n";
+        assert_eq!(
+            fixed(&format!(
+                "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm install --include=dev \\\n    && npm run build \\\n    && npm prune --omit=dev\n{runtime}"
+            )),
+            format!(
+                "FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN --mount=type=cache,target=/root/.npm npm install --include=dev\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm run build \\\n    && npm prune --omit=dev\n{runtime}"
+            )
+        );
+        // Pipes after the installs stay in the rest.
+        assert_eq!(
+            fixed(
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build | tee build.log\n"
+            ),
+            "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\nRUN npm run build | tee build.log\n"
+        );
+        // Tools installed before the dependencies stay with them.
+        assert_eq!(
+            fixed(
+                "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install --upgrade pip && pip install -r requirements.txt && python -m compileall .\n"
+            ),
+            "FROM python:3.12\nWORKDIR /srv\nCOPY requirements.txt ./\nRUN pip install --upgrade pip && pip install -r requirements.txt\nCOPY . .\nRUN python -m compileall .\n"
+        );
+    }
+
+    #[test]
+    fn moves_installs_only_runs_with_tools_and_cd() {
+        assert_eq!(
+            fixed(
+                "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install --upgrade pip && pip install -r requirements.txt\nCMD [\"gunicorn\", \"wsgi:app\"]\n"
+            ),
+            "FROM python:3.12\nWORKDIR /srv\nCOPY requirements.txt ./\nRUN pip install --upgrade pip && pip install -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"wsgi:app\"]\n"
+        );
+        assert_eq!(
+            fixed("FROM node:22\nWORKDIR /app\nCOPY . /app/\nRUN cd web && npm ci\n"),
+            "FROM node:22\nWORKDIR /app\nCOPY web/package.json web/package-lock.json* /app/web/\nRUN cd web && npm ci\nCOPY . /app/\n"
+        );
+        // Below the copy's destination, by an option.
+        assert_eq!(
+            fixed("FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci --prefix web\n"),
+            "FROM node:22\nWORKDIR /app\nCOPY web/package.json web/package-lock.json* ./web/\nRUN npm ci --prefix web\nCOPY . .\n"
+        );
+    }
+
+    #[test]
+    fn follows_an_install_in_a_subdirectory() {
+        // The client's manifests are not the parent's: copied to their own
+        // directory, the client's install moves before the sources too.
+        let source = "FROM node:20\nWORKDIR /usr/src/app\nCOPY . .\nRUN npm ci\nRUN cd client && npm ci && npm run build\nCMD [\"npm\", \"start\"]\n";
+        assert_eq!(lint(source).len(), 2);
+        assert_eq!(
+            fixed_all(source),
+            "FROM node:20\nWORKDIR /usr/src/app\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY client/package.json client/package-lock.json* ./client/\nRUN cd client && npm ci\nCOPY . .\nRUN cd client && npm run build\nCMD [\"npm\", \"start\"]\n"
+        );
+        // The parent's manifests copied first do not count for the client.
+        let parent_first = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN cd client && npm ci\n";
+        assert_eq!(lint(parent_first).len(), 1);
+        // The client's, copied to its directory, do.
+        let client_first = "FROM node:20\nWORKDIR /app\nCOPY client/package*.json ./client/\nCOPY . .\nRUN cd client && npm ci\n";
+        assert!(lint(client_first).is_empty());
+    }
+
+    #[test]
+    fn declines_runs_that_do_not_split_cleanly() {
+        for source in [
+            // The build first.
+            "FROM node:22\nCOPY . .\nRUN npm run build && npm ci\n",
+            // State the rest may need.
+            "FROM node:22\nCOPY . .\nRUN export NODE_ENV=production && npm ci && npm run build\n",
+            "FROM node:22\nCOPY . .\nRUN set -e && npm ci && npm run build\n",
+            "FROM node:22\nCOPY . .\nRUN . ./env.sh && npm ci && npm run build\n",
+            // Other lists than `&&`: a failed install is tolerated.
+            "FROM node:22\nCOPY . .\nRUN npm ci; npm run build\n",
+            "FROM node:22\nCOPY . .\nRUN npm ci && npm run build || true\n",
+            // A subshell, a compound command.
+            "FROM node:22\nCOPY . .\nRUN (npm ci && npm run build)\n",
+            "FROM node:22\nCOPY . .\nRUN if true; then npm ci && npm run build; fi\n",
+            // A pipe, a substitution.
+            "FROM node:22\nCOPY . .\nRUN npm ci | tee log && npm run build\n",
+            "FROM node:22\nCOPY . .\nRUN npm ci && npm run build -- --out \"$(cat out)\"\n",
+            // An install that needs the sources.
+            "FROM python:3.12\nCOPY . .\nRUN poetry install && pytest\n",
+            // In a stage that ships, what the rest removes would stay in
+            // the install's layer.
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && npm prune --omit=dev\n",
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && rm -rf node_modules/.cache\n",
+        ] {
+            let diags = lint(source);
+            assert!(!diags.is_empty(), "{source}");
+            assert!(diags.iter().all(|d| d.fix.is_none()), "{source}");
+        }
+    }
+
     #[test]
     fn leaves_what_it_cannot_move() {
         for source in [
-            // A build in the same RUN.
-            "FROM node:22\nCOPY . .\nRUN npm ci && npm run build\n",
+            // A build in the same RUN, in a compound command.
+            "FROM node:22\nCOPY . .\nRUN { npm ci && npm run build; }\n",
             // A WORKDIR in between.
             "FROM node:22\nCOPY . /app\nWORKDIR /app\nRUN npm ci\n",
-            // The install runs below the copy's destination.
-            "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci --prefix web\n",
+            // The install runs outside the copy's destination.
+            "FROM node:22\nWORKDIR /app\nCOPY . ./web\nRUN npm ci --prefix /srv/web && npm ci --prefix web\n",
             // A variable in the copy.
             "FROM node:22\nARG DIR=.\nCOPY $DIR .\nRUN npm ci\n",
         ] {

@@ -215,12 +215,18 @@ fn verify(app: &App, mode: Mode, rebuild: bool) -> Run {
     // Generous: a cold build of a toolchain image on two cores.
     let mut done = common::run_to_end(&mut cmd, None, Duration::from_secs(3600));
     // Another process removing images from the same store while a build
-    // reads it (two harness runs at once) makes buildah lose a layer: the
-    // environment's fault, tried once more.
+    // reads it (two harness runs at once) makes buildah lose a layer, and
+    // a `buildah rm --all` of someone else's removes the build's working
+    // container: the environment's fault, tried once more.
     if done.code == 2
-        && ["layer not known", "image not known"]
-            .iter()
-            .any(|m| done.stdout.contains(m) || done.stderr.contains(m))
+        && [
+            "layer not known",
+            "image not known",
+            "container not known",
+            "identifier is not a container",
+        ]
+        .iter()
+        .any(|m| done.stdout.contains(m) || done.stderr.contains(m))
     {
         eprintln!(
             "notice: {}: the image store changed under the build; once more",

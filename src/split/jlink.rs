@@ -1,0 +1,359 @@
+//! A Java runtime made for the application by `jlink` in the builder: the
+//! modules `jdeps` finds in the application's jar (or classes), linked into
+//! a small image of the JDK (`--strip-debug --no-man-pages
+//! --no-header-files --compress`), copied into a slim Debian image with
+//! `JAVA_HOME` and `PATH` set as a JDK image sets them. A JRE image ships
+//! every module of the platform (and, for Temurin's, Ubuntu); the modules a
+//! small program uses are a fifth of that.
+//!
+//! It is offered only where `jdeps` can see the whole program: a jar or
+//! classes directory that `javac` and `jar` made by hand from the build's
+//! own sources (no class path, no manifest of its own that could name
+//! one), run by a `java` command with no option that loads a module
+//! `jdeps` cannot see (an agent, `--add-modules`). Elsewhere (Maven and
+//! Gradle builds, whose dependencies are not in the jar) the JRE image
+//! stays.
+
+use super::analyze::Facts;
+use super::images::{self, Custom, Runtime};
+use super::tables::Distro;
+use super::{Decision, DecisionKind};
+use crate::shell::basename;
+use crate::shell::packages::{self, Manager};
+use crate::syntax::Keyword;
+
+/// Where `jlink` writes the runtime in the builder (writable by any user).
+const OUTPUT: &str = "/tmp/jre";
+/// Where the runtime goes in the runtime stage: Temurin's `JAVA_HOME`.
+const JAVA_HOME: &str = "/opt/java/openjdk";
+/// The file `jdeps` writes the module list to.
+const MODULES: &str = "/tmp/jre-modules";
+
+/// The modules added to what `jdeps` reports: service providers and file
+/// systems that code reaches without naming a class of theirs, so that
+/// `jdeps` cannot see them, and that commonly matter: `jdk.crypto.ec`
+/// (elliptic-curve TLS cipher suites; inside `java.base` from Java 22) and
+/// `jdk.zipfs` (the zip and jar file systems, `FileSystems.newFileSystem`,
+/// a resource of the jar read as a `Path`).
+fn extra_modules(major: u32) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if major < 22 {
+        out.push("jdk.crypto.ec");
+    }
+    out.push("jdk.zipfs");
+    out
+}
+
+/// `jlink --compress`: Java 21 replaced `0|1|2` with `zip-0` to `zip-9`
+/// (the old values still work there, with a warning).
+fn compress(major: u32) -> &'static str {
+    if major >= 21 {
+        "--compress=zip-6"
+    } else {
+        "--compress=2"
+    }
+}
+
+/// The custom runtime for the application `artifact` (a jar or a classes
+/// directory in the builder), run by the `java` command `java` (its words,
+/// `java` first), or why there is none. `package` is the JDK package the
+/// builder installs (`openjdk-17-jdk-headless`), `None` for a JDK image.
+pub(crate) fn runtime(
+    f: &Facts<'_>,
+    major: u32,
+    package: Option<&str>,
+    artifact: &str,
+    java: &[String],
+) -> Result<Runtime, String> {
+    if f.base.is_alpine() {
+        return Err(format!(
+            "the builder `{}` is Alpine (musl): its JDK's runtime needs musl",
+            f.base.written
+        ));
+    }
+    if !(11..=23).contains(&major) {
+        return Err(format!(
+            "Java {major}: a JDK from Java 24 may ship without its modules (jmods, JEP 493), \
+             which jlink links from"
+        ));
+    }
+    java_options(java)?;
+    for &i in &f.insts {
+        let inst = f.inst(i);
+        if inst.keyword != Keyword::Env {
+            continue;
+        }
+        for name in [
+            "JAVA_TOOL_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "_JAVA_OPTIONS",
+            "JAVA_HOME",
+        ] {
+            if inst.original.contains(name) {
+                return Err(format!(
+                    "the ENV at line {} sets {name}, which may name options or a JDK the \
+                     custom runtime does not have",
+                    inst.start_line
+                ));
+            }
+        }
+    }
+    let mut decisions = Vec::new();
+    let mut notes = Vec::new();
+    let mut builder_insert = None;
+    let vendor = package.is_none();
+    // The runtime base: a slim Debian image. A JDK image's JDK (Temurin,
+    // Corretto, Oracle's) is built against an old glibc and runs on any
+    // current Debian; a JDK from the builder's packages needs its system.
+    let slim = if vendor {
+        let release = images::CURRENT_DEBIAN;
+        Runtime::system(
+            format!("debian:{}-slim", codename(release).unwrap_or("trixie")),
+            Distro::Debian,
+            format!(
+                "the JDK of `{}` is built against an old glibc, which current Debian's runs",
+                f.base.written
+            ),
+        )
+    } else {
+        let Some(p) = package else { unreachable!() };
+        builder_insert = Some(jmods_install(f, major, p)?);
+        decisions.push(Decision {
+            kind: DecisionKind::Added,
+            text: format!(
+                "openjdk-{major}-jmods in the builder: the JDK's modules, which jlink links \
+                 from and {p} does not have"
+            ),
+        });
+        let r = images::glibc_slim(&f.base, &mut notes)?;
+        if r.distro != Some(Distro::Debian) && r.distro != Some(Distro::Ubuntu) {
+            return Err(format!("`{}` is not Debian or Ubuntu", f.base.written));
+        }
+        r
+    };
+    for n in notes {
+        decisions.push(Decision {
+            kind: DecisionKind::Assumed,
+            text: n,
+        });
+    }
+    let tool = fetch_tool(f);
+    let mut r = match tool {
+        None => slim,
+        Some(tool) => {
+            let release = slim
+                .image
+                .strip_prefix("debian:")
+                .and_then(|t| t.strip_suffix("-slim"))
+                .and_then(|t| match t.parse::<u32>() {
+                    Ok(n) => codename(n).map(str::to_string),
+                    Err(_) if t.chars().all(|c| c.is_ascii_alphabetic()) => Some(t.to_string()),
+                    Err(_) => None,
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "the program runs `{tool}`, and {} has no buildpack-deps image",
+                        slim.image
+                    )
+                })?;
+            let mut r = Runtime::system(
+                format!("buildpack-deps:{release}-curl"),
+                Distro::Debian,
+                format!(
+                    "{}; the program runs `{tool}`, which `{}` has: buildpack-deps:{release}-curl \
+                     is Debian {release} with curl, wget and CA certificates",
+                    slim.why, f.base.written
+                ),
+            );
+            r.has_packages
+                .extend(["curl", "wget", "ca-certificates", "netbase", "gnupg"]);
+            r.programs = vec!["curl".into(), "wget".into()];
+            r
+        }
+    };
+    let image = r.image.clone();
+    r.why = format!(
+        "a Java {major} runtime made by jlink with only the modules the application uses, on \
+         {image}: {}",
+        r.why
+    );
+    r.programs
+        .extend(["java".to_string(), "keytool".to_string()]);
+    let extra = extra_modules(major);
+    let tail = format!(
+        "RUN jdeps --ignore-missing-deps --print-module-deps --multi-release {major} {artifact} \
+         > {MODULES} \\\n    && jlink --add-modules \"$(cat {MODULES}),{}\" --strip-debug \
+         --no-man-pages --no-header-files {} --output {OUTPUT}",
+        extra.join(","),
+        compress(major)
+    );
+    let mut env = format!("ENV JAVA_HOME={JAVA_HOME} ");
+    if vendor {
+        // The JDK images set a UTF-8 locale (Temurin's en_US.UTF-8, which
+        // a slim Debian image lacks; C.UTF-8 gives Java the same charset).
+        env.push_str("LANG=C.UTF-8 ");
+    }
+    env.push_str(&format!("PATH={JAVA_HOME}/bin:$PATH"));
+    decisions.push(Decision {
+        kind: DecisionKind::Added,
+        text: format!(
+            "a Java runtime made by jlink in the builder ({OUTPUT}, copied to {JAVA_HOME}, on \
+             PATH with JAVA_HOME set): the modules `jdeps` finds in {artifact}, and {}",
+            extra.join(", ")
+        ),
+    });
+    decisions.push(Decision {
+        kind: DecisionKind::Assumed,
+        text: format!(
+            "jdeps sees every module the program needs: {artifact} is the whole application \
+             (javac had no class path), and the modules it reaches only by reflection or as a \
+             service are {} (added); others (jdk.localedata for locales beyond English, \
+             jdk.charsets, jdk.naming.dns, jdk.management.agent, fonts for java.desktop) are \
+             not in the runtime: add them to --add-modules if the program uses them",
+            extra.join(" and ")
+        ),
+    });
+    r.custom = Some(Box::new(Custom {
+        builder_insert,
+        builder_tail: vec![tail],
+        copies: vec![(OUTPUT.to_string(), JAVA_HOME.to_string())],
+        after_copies: vec![env],
+        decisions,
+    }));
+    Ok(r)
+}
+
+/// Debian's code name of a release number.
+fn codename(release: u32) -> Option<&'static str> {
+    match release {
+        11 => Some("bullseye"),
+        12 => Some("bookworm"),
+        13 => Some("trixie"),
+        14 => Some("forky"),
+        _ => None,
+    }
+}
+
+/// Whether the `java` command's options load only what `jdeps` sees:
+/// system properties, heap and stack sizes, `-XX:` flags (but flight
+/// recording, which needs `jdk.jfr`), assertions.
+fn java_options(java: &[String]) -> Result<(), String> {
+    for w in java.iter().skip(1) {
+        let w = w.as_str();
+        if matches!(w, "-jar" | "-cp" | "-classpath" | "--class-path")
+            || w.starts_with("--class-path=")
+            || !w.starts_with('-')
+        {
+            return Ok(());
+        }
+        let plain = w.starts_with("-D")
+            || ["-Xmx", "-Xms", "-Xss", "-Xmn"]
+                .iter()
+                .any(|p| w.starts_with(p))
+            || (w.starts_with("-XX:") && !w.contains("FlightRecord") && !w.contains("jdwp"))
+            || matches!(
+                w,
+                "-server"
+                    | "-ea"
+                    | "-da"
+                    | "-esa"
+                    | "-dsa"
+                    | "-enableassertions"
+                    | "-disableassertions"
+                    | "-showversion"
+            );
+        if !plain {
+            return Err(format!(
+                "the java command's option `{w}` may load a module or agent jdeps cannot see"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `curl` or `wget`, when the `HEALTHCHECK`, `ENTRYPOINT` or `CMD` runs it.
+fn fetch_tool(f: &Facts<'_>) -> Option<&'static str> {
+    for k in [Keyword::Healthcheck, Keyword::Entrypoint, Keyword::Cmd] {
+        let Some(i) = super::ecosystems::last_of(f, k) else {
+            continue;
+        };
+        let text = &f.inst(i).original;
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')))
+            .map(basename)
+            .collect();
+        for tool in ["curl", "wget"] {
+            if words.contains(&tool) {
+                return Some(tool);
+            }
+        }
+    }
+    None
+}
+
+/// The builder's install of the JDK's modules (`openjdk-17-jmods`, the
+/// version of the JDK package when that is pinned), right after the `RUN`
+/// that installs the JDK, before the sources come in (so that a source
+/// change does not install it again).
+fn jmods_install(f: &Facts<'_>, major: u32, package: &str) -> Result<(usize, Vec<String>), String> {
+    let mut found = None;
+    for r in &f.runs {
+        for c in &r.cmds {
+            let Some(install) = packages::install(c.cmd) else {
+                continue;
+            };
+            if let Some(p) = install
+                .packages
+                .iter()
+                .find(|p| super::tables::bare_name(p.name) == package)
+            {
+                found = Some((r.index, install.manager, p.version.map(str::to_string)));
+            }
+        }
+    }
+    let Some((run, manager, version)) = found else {
+        return Err(format!("the install of {package} is not found"));
+    };
+    if !matches!(manager, Manager::AptGet | Manager::Apt) {
+        return Err(format!(
+            "{package} is installed by {manager:?}, whose JDK modules package is not known"
+        ));
+    }
+    let Some(&next) = f.insts.iter().find(|&&i| i > run) else {
+        return Err(format!("nothing follows the install of {package}"));
+    };
+    let build = f.runs.iter().any(|r| {
+        r.index == run
+            && r.cmds
+                .iter()
+                .any(|c| matches!(c.kind, super::analyze::Kind::Build(_)))
+    });
+    if build {
+        return Err(format!(
+            "{package} is installed in the RUN that builds, so its modules cannot be installed \
+             before the sources"
+        ));
+    }
+    for &i in f.insts.iter().filter(|&&i| i < next) {
+        let inst = f.inst(i);
+        if inst.keyword == Keyword::User
+            && !matches!(inst.original.split_whitespace().nth(1), Some("root" | "0"))
+        {
+            return Err(format!(
+                "the builder runs as a user (USER, line {}) when the JDK's modules would be \
+                 installed",
+                inst.start_line
+            ));
+        }
+    }
+    let pin = version.map_or(String::new(), |v| format!("={v}"));
+    let lists = f.inst(run).original.contains("/var/lib/apt/lists");
+    let mut line = format!(
+        "RUN apt-get update && apt-get install -y --no-install-recommends \
+         openjdk-{major}-jmods{pin}"
+    );
+    if lists {
+        line.push_str(" && rm -rf /var/lib/apt/lists/*");
+    }
+    Ok((next, vec![line]))
+}

@@ -788,7 +788,7 @@ fn java_apps_get_a_runtime_made_by_jlink() {
         let jdeps = format!(
             "RUN jdeps --ignore-missing-deps --print-module-deps --multi-release 17 {jar} \
              > /tmp/jre-modules \\\n    && jlink --add-modules \
-             \"$(cat /tmp/jre-modules),jdk.crypto.ec,jdk.zipfs\" --strip-debug --no-man-pages \
+             \"$(cat /tmp/jre-modules),jdk.crypto.ec,jdk.zipfs\" --strip-java-debug-attributes --no-man-pages \
              --no-header-files --compress=2 --output /tmp/jre"
         );
         assert!(builder.ends_with(&jdeps), "{app}: builder:\n{builder}");

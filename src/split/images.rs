@@ -251,9 +251,8 @@ pub(crate) struct Runtime {
     /// image whose own `ENTRYPOINT` would otherwise run before it.
     pub rewrites: Vec<(usize, String)>,
     /// What the builder gains when this image is chosen (a Java runtime
-    /// made by `jlink`): lines inserted before an instruction, lines after
-    /// the build, copies (from, to) and lines after the copies in the
-    /// runtime stage, and the assumptions made.
+    /// made by `jlink`): lines after the build, copies (from, to) and lines
+    /// after the copies in the runtime stage, and the assumptions made.
     pub custom: Option<Box<Custom>>,
 }
 
@@ -261,8 +260,6 @@ pub(crate) struct Runtime {
 /// runtime made in the builder ([`super::jlink`]).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Custom {
-    /// Builder lines inserted before an instruction.
-    pub builder_insert: Option<(usize, Vec<String>)>,
     /// Builder lines after its last instruction.
     pub builder_tail: Vec<String>,
     /// Copies from the builder into the runtime stage: (from, to).

@@ -1,6 +1,6 @@
 //! A Java runtime made for the application by `jlink` in the builder: the
 //! modules `jdeps` finds in the application's jar (or classes), linked into
-//! a small image of the JDK (`--strip-debug --no-man-pages
+//! a small image of the JDK (`--strip-java-debug-attributes --no-man-pages
 //! --no-header-files --compress`), copied into a slim Debian image with
 //! `JAVA_HOME` and `PATH` set as a JDK image sets them. A JRE image ships
 //! every module of the platform (and, for Temurin's, Ubuntu); the modules a
@@ -19,7 +19,6 @@ use super::images::{self, Custom, Runtime};
 use super::tables::Distro;
 use super::{Decision, DecisionKind};
 use crate::shell::basename;
-use crate::shell::packages::{self, Manager};
 use crate::syntax::Keyword;
 
 /// Where `jlink` writes the runtime in the builder (writable by any user).
@@ -42,6 +41,19 @@ fn extra_modules(major: u32) -> Vec<&'static str> {
     }
     out.push("jdk.zipfs");
     out
+}
+
+/// `jlink`'s stripping of debug information: `--strip-debug` strips native
+/// symbols too where the JDK can (Debian's jlink then runs `objcopy`, which a
+/// JDK image without binutils lacks); from Java 13,
+/// `--strip-java-debug-attributes` strips only the classes' (the JDK's
+/// native libraries are stripped already).
+fn strip(major: u32) -> &'static str {
+    if major >= 13 {
+        "--strip-java-debug-attributes"
+    } else {
+        "--strip-debug"
+    }
 }
 
 /// `jlink --compress`: Java 21 replaced `0|1|2` with `zip-0` to `zip-9`
@@ -100,7 +112,6 @@ pub(crate) fn runtime(
     }
     let mut decisions = Vec::new();
     let mut notes = Vec::new();
-    let mut builder_insert = None;
     let vendor = package.is_none();
     // The runtime base: a slim Debian image. A JDK image's JDK (Temurin,
     // Corretto, Oracle's) is built against an old glibc and runs on any
@@ -116,18 +127,16 @@ pub(crate) fn runtime(
             ),
         )
     } else {
-        let Some(p) = package else { unreachable!() };
-        builder_insert = Some(jmods_install(f, major, p)?);
-        decisions.push(Decision {
-            kind: DecisionKind::Added,
-            text: format!(
-                "openjdk-{major}-jmods in the builder: the JDK's modules, which jlink links \
-                 from and {p} does not have"
-            ),
-        });
+        // Debian's JDK packages (`openjdk-17-jdk-headless`) have the
+        // modules in $JAVA_HOME/jmods; Ubuntu's keep them apart
+        // (`openjdk-17-jmods`), which the builder would have to install.
         let r = images::glibc_slim(&f.base, &mut notes)?;
-        if r.distro != Some(Distro::Debian) && r.distro != Some(Distro::Ubuntu) {
-            return Err(format!("`{}` is not Debian or Ubuntu", f.base.written));
+        if r.distro != Some(Distro::Debian) {
+            return Err(format!(
+                "the JDK package of `{}` may keep its modules (jmods) in a package of their \
+                 own, which the builder does not install",
+                f.base.written
+            ));
         }
         r
     };
@@ -182,9 +191,10 @@ pub(crate) fn runtime(
     let extra = extra_modules(major);
     let tail = format!(
         "RUN jdeps --ignore-missing-deps --print-module-deps --multi-release {major} {artifact} \
-         > {MODULES} \\\n    && jlink --add-modules \"$(cat {MODULES}),{}\" --strip-debug \
+         > {MODULES} \\\n    && jlink --add-modules \"$(cat {MODULES}),{}\" {} \
          --no-man-pages --no-header-files {} --output {OUTPUT}",
         extra.join(","),
+        strip(major),
         compress(major)
     );
     let mut env = format!("ENV JAVA_HOME={JAVA_HOME} ");
@@ -214,7 +224,6 @@ pub(crate) fn runtime(
         ),
     });
     r.custom = Some(Box::new(Custom {
-        builder_insert,
         builder_tail: vec![tail],
         copies: vec![(OUTPUT.to_string(), JAVA_HOME.to_string())],
         after_copies: vec![env],
@@ -289,71 +298,4 @@ fn fetch_tool(f: &Facts<'_>) -> Option<&'static str> {
         }
     }
     None
-}
-
-/// The builder's install of the JDK's modules (`openjdk-17-jmods`, the
-/// version of the JDK package when that is pinned), right after the `RUN`
-/// that installs the JDK, before the sources come in (so that a source
-/// change does not install it again).
-fn jmods_install(f: &Facts<'_>, major: u32, package: &str) -> Result<(usize, Vec<String>), String> {
-    let mut found = None;
-    for r in &f.runs {
-        for c in &r.cmds {
-            let Some(install) = packages::install(c.cmd) else {
-                continue;
-            };
-            if let Some(p) = install
-                .packages
-                .iter()
-                .find(|p| super::tables::bare_name(p.name) == package)
-            {
-                found = Some((r.index, install.manager, p.version.map(str::to_string)));
-            }
-        }
-    }
-    let Some((run, manager, version)) = found else {
-        return Err(format!("the install of {package} is not found"));
-    };
-    if !matches!(manager, Manager::AptGet | Manager::Apt) {
-        return Err(format!(
-            "{package} is installed by {manager:?}, whose JDK modules package is not known"
-        ));
-    }
-    let Some(&next) = f.insts.iter().find(|&&i| i > run) else {
-        return Err(format!("nothing follows the install of {package}"));
-    };
-    let build = f.runs.iter().any(|r| {
-        r.index == run
-            && r.cmds
-                .iter()
-                .any(|c| matches!(c.kind, super::analyze::Kind::Build(_)))
-    });
-    if build {
-        return Err(format!(
-            "{package} is installed in the RUN that builds, so its modules cannot be installed \
-             before the sources"
-        ));
-    }
-    for &i in f.insts.iter().filter(|&&i| i < next) {
-        let inst = f.inst(i);
-        if inst.keyword == Keyword::User
-            && !matches!(inst.original.split_whitespace().nth(1), Some("root" | "0"))
-        {
-            return Err(format!(
-                "the builder runs as a user (USER, line {}) when the JDK's modules would be \
-                 installed",
-                inst.start_line
-            ));
-        }
-    }
-    let pin = version.map_or(String::new(), |v| format!("={v}"));
-    let lists = f.inst(run).original.contains("/var/lib/apt/lists");
-    let mut line = format!(
-        "RUN apt-get update && apt-get install -y --no-install-recommends \
-         openjdk-{major}-jmods{pin}"
-    );
-    if lists {
-        line.push_str(" && rm -rf /var/lib/apt/lists/*");
-    }
-    Ok((next, vec![line]))
 }

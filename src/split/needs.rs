@@ -397,9 +397,6 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                 decisions.append(&mut fitted.decisions);
                 plan.copies.append(&mut fitted.extra_copies);
                 if let Some(c) = &rt.custom {
-                    if c.builder_insert.is_some() {
-                        plan.builder_insert.clone_from(&c.builder_insert);
-                    }
                     plan.builder_tail.extend(c.builder_tail.iter().cloned());
                     decisions.extend(c.decisions.iter().cloned());
                 }

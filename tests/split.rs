@@ -757,9 +757,8 @@ fn every_chosen_runtime_image_is_sized() {
 /// on a slim Debian image, not on a whole JRE: the fixture apps
 /// `java-httpserver` (Temurin's JDK, whose `jmods` jlink links from, and a
 /// HEALTHCHECK that runs curl) and `java-cli-resource` (Debian's JDK
-/// package, so the builder installs `openjdk-17-jmods` before the sources
-/// come in). `java-multi-package`, whose jar has a manifest of its own,
-/// keeps distroless Java.
+/// package, which has the jmods too). `java-multi-package`, whose jar has a
+/// manifest of its own, keeps distroless Java.
 #[test]
 fn java_apps_get_a_runtime_made_by_jlink() {
     let apps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/build/apps");
@@ -806,8 +805,9 @@ fn java_apps_get_a_runtime_made_by_jlink() {
             s.decisions
         );
     }
-    // Debian's JDK package has no jmods: installed right after the JDK,
-    // before the COPY of the sources (a source change does not re-run it).
+    // Debian's JDK package has the jmods jlink links from: the builder adds
+    // nothing before the sources; Ubuntu's keeps them in a package of its
+    // own, which it does not install: the JRE stays there.
     let dir = apps.join("java-cli-resource");
     let source = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
     let s = split::split(
@@ -817,13 +817,27 @@ fn java_apps_get_a_runtime_made_by_jlink() {
         },
     )
     .unwrap();
-    let jmods = s
-        .text
-        .find("RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jmods\n")
-        .expect("the jmods install");
-    let sources = s.text.find("COPY . /usr/src/quotes").unwrap();
-    let jdk = s.text.find("openjdk-17-jdk-headless").unwrap();
-    assert!(jdk < jmods && jmods < sources, "{}", s.text);
+    let upto = |t: &str| t[..t.find("COPY . /usr/src/quotes").unwrap()].to_string();
+    assert_eq!(
+        upto(&s.text),
+        upto(&source).replacen("FROM debian:bookworm", "FROM debian:bookworm AS build", 1)
+    );
+    let ubuntu = source.replacen("FROM debian:bookworm", "FROM ubuntu:24.04", 1);
+    let s = split::split(
+        &ubuntu,
+        &Options {
+            context: Some(&dir),
+        },
+    )
+    .unwrap();
+    assert_eq!(s.runtime_image, "eclipse-temurin:17-jre", "{}", s.text);
+    assert!(
+        s.decisions.iter().any(|d| d
+            .text
+            .starts_with("no runtime made by jlink: the JDK package")),
+        "{:?}",
+        s.decisions
+    );
     // A jar with a manifest of its own keeps distroless Java.
     let dir = apps.join("java-multi-package");
     let source = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();

@@ -249,6 +249,12 @@ fn codename(release: u32) -> Option<&'static str> {
 fn java_options(java: &[String]) -> Result<(), String> {
     for w in java.iter().skip(1) {
         let w = w.as_str();
+        if w.contains('$') {
+            return Err(format!(
+                "the java command's options come from `{w}`, which may name a module or agent \
+                 jdeps cannot see"
+            ));
+        }
         if matches!(w, "-jar" | "-cp" | "-classpath" | "--class-path")
             || w.starts_with("--class-path=")
             || !w.starts_with('-')
@@ -298,4 +304,43 @@ fn fetch_tool(f: &Facts<'_>) -> Option<&'static str> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn java_options_jdeps_cannot_see() {
+        for good in [
+            "java -Xmx256m -Dapp.env=prod -XX:MaxRAMPercentage=75 -jar app.jar",
+            "java -jar app.jar -javaagent:not-an-option-of-java.jar",
+            "java -cp /opt/app/classes Main",
+        ] {
+            assert!(java_options(&words(good)).is_ok(), "{good}");
+        }
+        for bad in [
+            "java -javaagent:/a.jar -jar app.jar",
+            "java --add-modules java.sql -jar app.jar",
+            "java -XX:StartFlightRecording -jar app.jar",
+            "java -agentlib:jdwp=transport=dt_socket -jar app.jar",
+            "java $JAVA_OPTS -jar app.jar",
+        ] {
+            assert!(java_options(&words(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn flags_follow_the_java_release() {
+        assert_eq!(compress(17), "--compress=2");
+        assert_eq!(compress(21), "--compress=zip-6");
+        assert_eq!(strip(11), "--strip-debug");
+        assert_eq!(strip(17), "--strip-java-debug-attributes");
+        assert_eq!(extra_modules(17), ["jdk.crypto.ec", "jdk.zipfs"]);
+        assert_eq!(extra_modules(22), ["jdk.zipfs"]);
+    }
 }

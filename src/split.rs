@@ -111,6 +111,7 @@ mod analyze;
 mod ecosystems;
 mod emit;
 mod images;
+mod jlink;
 mod needs;
 mod tables;
 

@@ -374,7 +374,8 @@ fn kept_instructions_are_byte_for_byte() {
             continue;
         };
         // Every line of the rewrite is a line of the original, or new:
-        // the `FROM`s, `COPY --from`, and generated `RUN`/`ENV`/`WORKDIR`;
+        // the `FROM`s, `COPY --from`, and generated `RUN`/`ENV`/`WORKDIR`
+        // (a generated `RUN` with its continuation lines: jdeps and jlink);
         // on distroless, a `USER` of numeric ids, and on its `debug`
         // variant `ENTRYPOINT []` and a HEALTHCHECK through BusyBox's shell.
         let original: Vec<&str> = source.lines().collect();
@@ -386,14 +387,18 @@ fn kept_instructions_are_byte_for_byte() {
         };
         let distroless = s.text.contains("FROM gcr.io/distroless/");
         let debug = distroless && s.text.contains(":debug");
+        let mut continues = false;
         for line in s.text.lines() {
-            let generated = line.is_empty()
+            let continued = std::mem::take(&mut continues);
+            let generated = continued
+                || line.is_empty()
                 || (distroless && numeric_user(line))
                 || (debug && line == "ENTRYPOINT []")
                 || (debug
                     && line.starts_with("HEALTHCHECK ")
                     && line.contains(" CMD [\"/busybox/sh\", \"-c\", "))
                 || line.starts_with("FROM ")
+                || line.starts_with("ENV JAVA_HOME=/opt/java/openjdk ")
                 || line.starts_with("COPY --from=build ")
                 || line.starts_with("RUN ")
                 || line.starts_with("ENV PATH=/opt/venv/bin")
@@ -403,6 +408,7 @@ fn kept_instructions_are_byte_for_byte() {
                 generated || original.contains(&line),
                 "{name}: `{line}` is not in the original"
             );
+            continues = generated && !original.contains(&line) && line.ends_with('\\');
         }
     }
 }
@@ -799,4 +805,104 @@ fn every_chosen_runtime_image_is_sized() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A Java program that `javac` and `jar` build from its own sources runs on
+/// a runtime made for it by `jlink` (the modules `jdeps` finds in its jar)
+/// on a slim Debian image, not on a whole JRE: the fixture apps
+/// `java-httpserver` (Temurin's JDK, whose `jmods` jlink links from, and a
+/// HEALTHCHECK that runs curl) and `java-cli-resource` (Debian's JDK
+/// package, which has the jmods too). `java-multi-package`, whose jar has a
+/// manifest of its own, keeps distroless Java.
+#[test]
+fn java_apps_get_a_runtime_made_by_jlink() {
+    let apps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/build/apps");
+    let cases = [
+        (
+            "java-httpserver",
+            "buildpack-deps:trixie-curl",
+            "/app/app.jar",
+        ),
+        (
+            "java-cli-resource",
+            "debian:bookworm-slim",
+            "/opt/quotes/quotes.jar",
+        ),
+    ];
+    for (app, image, jar) in cases {
+        let dir = apps.join(app);
+        let source = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+        let options = Options {
+            context: Some(&dir),
+        };
+        let s = slipway::fix::split_checked(&source, &options)
+            .unwrap_or_else(|d| panic!("{app}: declined: {d}"));
+        assert_eq!(s.runtime_image, image, "{app}:\n{}", s.text);
+        let (builder, runtime) = s.text.split_once("\n\nFROM ").unwrap();
+        let jdeps = format!(
+            "RUN jdeps --ignore-missing-deps --print-module-deps --multi-release 17 {jar} \
+             > /tmp/jre-modules \\\n    && jlink --add-modules \
+             \"$(cat /tmp/jre-modules),jdk.crypto.ec,jdk.zipfs\" --strip-java-debug-attributes --no-man-pages \
+             --no-header-files --compress=2 --output /tmp/jre"
+        );
+        assert!(builder.ends_with(&jdeps), "{app}: builder:\n{builder}");
+        assert!(
+            runtime.contains("\nCOPY --from=build /tmp/jre /opt/java/openjdk\n"),
+            "{app}: runtime:\n{runtime}"
+        );
+        assert!(
+            runtime.contains("\nENV JAVA_HOME=/opt/java/openjdk "),
+            "{app}: runtime:\n{runtime}"
+        );
+        assert!(
+            s.decisions.iter().any(|d| d.text.contains("jdk.crypto.ec")),
+            "{app}: the added modules are not recorded: {:?}",
+            s.decisions
+        );
+    }
+    // Debian's JDK package has the jmods jlink links from: the builder adds
+    // nothing before the sources; Ubuntu's keeps them in a package of its
+    // own, which it does not install: the JRE stays there.
+    let dir = apps.join("java-cli-resource");
+    let source = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    let s = split::split(
+        &source,
+        &Options {
+            context: Some(&dir),
+        },
+    )
+    .unwrap();
+    let upto = |t: &str| t[..t.find("COPY . /usr/src/quotes").unwrap()].to_string();
+    assert_eq!(
+        upto(&s.text),
+        upto(&source).replacen("FROM debian:bookworm", "FROM debian:bookworm AS build", 1)
+    );
+    let ubuntu = source.replacen("FROM debian:bookworm", "FROM ubuntu:24.04", 1);
+    let s = split::split(
+        &ubuntu,
+        &Options {
+            context: Some(&dir),
+        },
+    )
+    .unwrap();
+    assert_eq!(s.runtime_image, "eclipse-temurin:17-jre", "{}", s.text);
+    assert!(
+        s.decisions.iter().any(|d| d
+            .text
+            .starts_with("no runtime made by jlink: the JDK package")),
+        "{:?}",
+        s.decisions
+    );
+    // A jar with a manifest of its own keeps distroless Java.
+    let dir = apps.join("java-multi-package");
+    let source = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    let s = split::split(
+        &source,
+        &Options {
+            context: Some(&dir),
+        },
+    )
+    .unwrap();
+    assert_eq!(s.runtime_image, "gcr.io/distroless/java17-debian12:nonroot");
+    assert!(!s.text.contains("jlink"), "{}", s.text);
 }

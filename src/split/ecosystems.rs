@@ -1870,8 +1870,98 @@ fn java(f: &Facts<'_>, steps: &[Step<'_, '_>]) -> Result<Plan, String> {
             format!("the jar {path}, which the build copies there from {out_dir}"),
         );
     }
-    java_runtime(f, &mut plan, major);
+    plan.note(
+        DecisionKind::Runtime,
+        format!(
+            "no runtime made by jlink: `{}` resolves the jar's dependencies, which jdeps cannot \
+             see in it",
+            step_what(s)
+        ),
+    );
+    java_runtime(f, &mut plan, major, None);
     Ok(plan)
+}
+
+/// The words of the `java` command that the last `ENTRYPOINT` (else the
+/// last `CMD`) runs, `java` first.
+fn java_words(f: &Facts<'_>) -> Option<Vec<String>> {
+    for k in [Keyword::Entrypoint, Keyword::Cmd] {
+        let Some(i) = last_of(f, k) else {
+            continue;
+        };
+        if let Args::Text(_) = &f.inst(i).args {
+            // Shell form: the script's `java` command.
+            let c = f.input.scripts[i]
+                .iter()
+                .flat_map(|s| &s.commands)
+                .find(|c| {
+                    c.name
+                        .as_ref()
+                        .is_some_and(|n| crate::shell::basename(&n.value) == "java")
+                })?;
+            return Some(
+                std::iter::once("java".to_string())
+                    .chain(c.args.iter().map(|w| w.value.to_string()))
+                    .collect(),
+            );
+        }
+        let (_, words) = entry_words(f, k)?;
+        let at = words
+            .iter()
+            .position(|(w, _)| crate::shell::basename(w) == "java")?;
+        return Some(words[at..].iter().map(|(w, _)| w.clone()).collect());
+    }
+    None
+}
+
+/// The runtime made by jlink for a `javac`/`jar` build whose artifact is
+/// `artifact`, when `jdeps` can see the whole program: `javac` compiles
+/// against no class path, and the jar has no manifest of its own (which
+/// could name a `Class-Path`).
+fn java_jlink(
+    f: &Facts<'_>,
+    s: &Step<'_, '_>,
+    major: u32,
+    package: Option<&str>,
+    artifact: &str,
+) -> Result<Runtime, String> {
+    for c in f.runs.iter().flat_map(|r| &r.cmds) {
+        if c.cmd.basename() != Some("javac") {
+            continue;
+        }
+        if let Some(cp) =
+            c.cmd
+                .option_str(&["-cp", "-classpath", "--class-path", "-p", "--module-path"])
+        {
+            return Err(format!(
+                "`javac` compiles against `{cp}`, classes jdeps would not see"
+            ));
+        }
+    }
+    if f.insts
+        .iter()
+        .any(|&i| f.inst(i).keyword == Keyword::Env && f.inst(i).original.contains("CLASSPATH"))
+    {
+        return Err("an ENV sets CLASSPATH, classes jdeps would not see".to_string());
+    }
+    if step_what(s) == "jar" {
+        let args = &s.cmd.cmd.args;
+        let first = args.first().map_or("", |w| w.value.as_str());
+        let old_style = !first.starts_with("--") && first.trim_start_matches('-').contains('m');
+        if old_style
+            || args.iter().any(|w| {
+                w.value == "-m" || w.value == "--manifest" || w.value.starts_with("--manifest=")
+            })
+        {
+            return Err(
+                "the jar is made with a manifest of its own, which may name a Class-Path jdeps \
+                 does not follow"
+                    .to_string(),
+            );
+        }
+    }
+    let java = java_words(f).ok_or("no ENTRYPOINT or CMD runs `java`")?;
+    super::jlink::runtime(f, major, package, artifact, &java)
 }
 
 /// The words of the last `ENTRYPOINT` or `CMD` (of a `sh -c` script's
@@ -1913,7 +2003,21 @@ fn entry_jar(f: &Facts<'_>) -> Option<(usize, String, crate::syntax::Span)> {
         let Some((i, words)) = entry_words(f, k) else {
             continue;
         };
-        if let Some((v, span)) = words.into_iter().find(|(v, _)| v.ends_with(".jar")) {
+        // The word after `-jar`, else a word naming a jar that is not an
+        // option (`-javaagent:agent.jar`).
+        let after_jar = words
+            .iter()
+            .position(|(v, _)| v == "-jar")
+            .and_then(|p| words.get(p + 1))
+            .filter(|(v, _)| v.ends_with(".jar"));
+        if let Some((v, span)) = after_jar
+            .or_else(|| {
+                words
+                    .iter()
+                    .find(|(v, _)| v.ends_with(".jar") && !v.starts_with('-'))
+            })
+            .cloned()
+        {
             return Some((i, v, span));
         }
     }
@@ -1955,8 +2059,9 @@ fn builder_java_major(f: &Facts<'_>) -> Option<(u32, Option<String>)> {
     found
 }
 
-/// The JRE image of the builder's Java release.
-fn java_runtime(f: &Facts<'_>, plan: &mut Plan, major: u32) {
+/// The JRE image of the builder's Java release, after distroless Java
+/// and a runtime made by jlink (`custom`), when they are offered.
+fn java_runtime(f: &Facts<'_>, plan: &mut Plan, major: u32, custom: Option<Runtime>) {
     let words: Vec<&str> = f.base.tag.split('-').collect();
     let suffix = if f.base.is_alpine() {
         "-alpine"
@@ -1974,6 +2079,9 @@ fn java_runtime(f: &Facts<'_>, plan: &mut Plan, major: u32) {
         && let Some(d) = java_distroless(f, plan, major)
     {
         plan.candidates.push(d);
+    }
+    if let Some(c) = custom {
+        plan.candidates.push(c);
     }
     let vendor = match f.base.family.as_str() {
         "eclipse-temurin" => String::new(),
@@ -2090,6 +2198,7 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
             source_dirs: source_dirs(f),
         },
     );
+    let artifact: String;
     let value = |raw: &str| -> Option<String> {
         if !raw.contains('$') {
             return Some(raw.to_string());
@@ -2122,6 +2231,7 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
             ));
         }
         plan.copies.push(ArtifactCopy::same(path.clone()));
+        artifact = path.clone();
         plan.note(
             DecisionKind::Artifact,
             if path == out {
@@ -2184,6 +2294,7 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
             ));
         }
         plan.copies.push(ArtifactCopy::same(classes.clone()));
+        artifact = classes.clone();
         plan.note(
             DecisionKind::Artifact,
             format!(
@@ -2192,7 +2303,7 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
             ),
         );
     }
-    if let Some(p) = package {
+    if let Some(p) = &package {
         plan.note(
             DecisionKind::Assumed,
             format!(
@@ -2200,7 +2311,17 @@ fn java_tools(f: &Facts<'_>, s: &Step<'_, '_>) -> Result<Plan, String> {
             ),
         );
     }
-    java_runtime(f, &mut plan, major);
+    let custom = match java_jlink(f, s, major, package.as_deref(), &artifact) {
+        Ok(r) => Some(r),
+        Err(why) => {
+            plan.note(
+                DecisionKind::Runtime,
+                format!("no runtime made by jlink: {why}"),
+            );
+            None
+        }
+    };
+    java_runtime(f, &mut plan, major, custom);
     Ok(plan)
 }
 

@@ -254,6 +254,24 @@ pub(crate) struct Runtime {
     /// before the plan's own rewrites: a `CMD` made the `ENTRYPOINT` on an
     /// image whose own `ENTRYPOINT` would otherwise run before it.
     pub rewrites: Vec<(usize, String)>,
+    /// What the builder gains when this image is chosen (a Java runtime
+    /// made by `jlink`): lines after the build, copies (from, to) and lines
+    /// after the copies in the runtime stage, and the assumptions made.
+    pub custom: Option<Box<Custom>>,
+}
+
+/// What a runtime image brings to both stages when it is chosen: a
+/// runtime made in the builder ([`super::jlink`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Custom {
+    /// Builder lines after its last instruction.
+    pub builder_tail: Vec<String>,
+    /// Copies from the builder into the runtime stage: (from, to).
+    pub copies: Vec<(String, String)>,
+    /// Runtime lines right after the copies.
+    pub after_copies: Vec<String>,
+    /// What was decided on the way (added, assumed).
+    pub decisions: Vec<super::Decision>,
 }
 
 impl Runtime {
@@ -273,6 +291,7 @@ impl Runtime {
             install_why: String::new(),
             builder_files: Vec::new(),
             rewrites: Vec::new(),
+            custom: None,
         }
     }
 
@@ -292,6 +311,7 @@ impl Runtime {
             install_why: String::new(),
             builder_files: Vec::new(),
             rewrites: Vec::new(),
+            custom: None,
         }
     }
 

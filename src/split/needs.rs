@@ -396,6 +396,10 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                 }
                 decisions.append(&mut fitted.decisions);
                 plan.copies.append(&mut fitted.extra_copies);
+                if let Some(c) = &rt.custom {
+                    plan.builder_tail.extend(c.builder_tail.iter().cloned());
+                    decisions.extend(c.decisions.iter().cloned());
+                }
                 return Ok(Placed {
                     runtime: rt,
                     builder_extra: after
@@ -439,6 +443,14 @@ fn fit(
             extra_copies.push(ArtifactCopy {
                 from: file.to_string(),
                 to: file.to_string(),
+            });
+        }
+    }
+    if let Some(c) = &rt.custom {
+        for (from, to) in &c.copies {
+            extra_copies.push(ArtifactCopy {
+                from: from.clone(),
+                to: to.clone(),
             });
         }
     }
@@ -1206,7 +1218,11 @@ fn fit(
             for c in plan.copies.iter().chain(&extra_copies) {
                 items.push(Item::Text(copy_instruction(&c.from, &c.to)));
             }
-            for l in &plan.after_copies {
+            for l in plan
+                .after_copies
+                .iter()
+                .chain(rt.custom.iter().flat_map(|c| &c.after_copies))
+            {
                 items.push(Item::Text(l.clone()));
             }
         }

@@ -371,6 +371,7 @@ fn fixture_apps_build_and_every_promise_holds() {
     if common::standin_store(WHAT).is_none() {
         return;
     }
+    built_from();
     let apps = selected(all_apps());
     if apps.is_empty() {
         common::unavailable::<()>("no fixture app is selected", WHAT);
@@ -545,32 +546,29 @@ fn output_of(program: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// The commit the run's binary was built from (`+changes` when the tree had
+/// uncommitted changes), read once, when the run starts: a merge or an edit
+/// during a long run must not relabel the results of the binary built before
+/// it.
+fn built_from() -> &'static str {
+    static COMMIT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COMMIT.get_or_init(|| {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let commit = output_of("git", &["-C", dir, "rev-parse", "--short", "HEAD"]);
+        let status = ["-C", dir, "status", "--porcelain", "--untracked-files=no"];
+        if output_of("git", &status).is_empty() {
+            commit
+        } else {
+            format!("{commit}+changes")
+        }
+    })
+}
+
 fn save_result(app: &App, rows: &str, failures: &[String]) {
-    let commit = output_of(
-        "git",
-        &[
-            "-C",
-            env!("CARGO_MANIFEST_DIR"),
-            "rev-parse",
-            "--short",
-            "HEAD",
-        ],
-    );
-    let dirty = !output_of(
-        "git",
-        &[
-            "-C",
-            env!("CARGO_MANIFEST_DIR"),
-            "status",
-            "--porcelain",
-            "--untracked-files=no",
-        ],
-    )
-    .is_empty();
     let value = serde_json::json!({
         "app": app.name,
         "date": output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
-        "commit": if dirty { format!("{commit}+changes") } else { commit },
+        "commit": built_from(),
         "rows": rows,
         "failures": failures,
     });

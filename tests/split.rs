@@ -11,6 +11,10 @@
 //! * The CLI: stdout, stderr and exit codes, `--write` (atomic, keeping
 //!   permissions, CRLF and BOM), `--diff`, `--explain`.
 //! * The rule `single-stage-build` offers the rewrite as an unsafe fix.
+//! * No rewrite has a finding the original does not have, counted per rule
+//!   (`ADDS_FINDINGS` lists the rewrites `split` would make that do, which
+//!   users are not offered); for the fixture apps also through the binary,
+//!   `slipway check` in a copy of the app before and after `slipway split`.
 //! * The corpus in `../shared/corpus`: the rewrite never panics, every
 //!   rewrite parses, and the counts of rewrites and declines are printed.
 
@@ -817,6 +821,136 @@ fn rewrites_add_no_findings() {
             ));
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A copy of the directory `from` at `to` (files and directories;
+/// symbolic links copied as the files they point to).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// How many findings of each rule `slipway check --format json Dockerfile`
+/// reports in `dir`, `single-stage-build` left out.
+fn check_counts(name: &str, dir: &Path) -> BTreeMap<String, usize> {
+    let out = slipway(&["check", "--format", "json", "Dockerfile"], dir);
+    assert!(
+        out.code == 0 || out.code == 1,
+        "{name}: slipway check exited with {}: {}",
+        out.code,
+        out.stderr
+    );
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: the JSON report does not parse: {e}\n{}",
+            out.stdout
+        )
+    });
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "{name}: {}",
+        out.stdout
+    );
+    let single_stage = slipway::rules::size::single_stage_build::META.code;
+    let mut counts = BTreeMap::new();
+    for d in report["diagnostics"].as_array().expect("diagnostics") {
+        let code = d["code"].as_str().expect("a code");
+        if code != single_stage {
+            *counts.entry(code.to_string()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The acceptance, through the binary as a user runs it: for every
+/// fixture app (`tests/build/apps/*/`), in a copy of its directory,
+/// `slipway check --format json` of the original Dockerfile, then
+/// `slipway split Dockerfile` there (the directory is the build context)
+/// written over the copy's Dockerfile and checked again: no rule has more
+/// findings in the rewrite than in the original (`single-stage-build`
+/// aside). Where split declines, it says why on stderr (and a decline for
+/// an added finding names the rule, as listed in `ADDS_FINDINGS`).
+#[test]
+fn apps_check_of_the_rewrite_adds_no_findings() {
+    let apps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/build/apps");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&apps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Dockerfile").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 20, "only {} fixture apps", dirs.len());
+    let (mut failures, mut rewritten, mut declined) = (Vec::new(), 0, 0);
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let tmp = tempfile::tempdir().unwrap();
+        let copy = tmp.path().join(&name);
+        copy_dir(&dir, &copy);
+        let before = check_counts(&name, &copy);
+        let split = slipway(&["split", "Dockerfile"], &copy);
+        match split.code {
+            0 => {
+                rewritten += 1;
+                std::fs::write(copy.join("Dockerfile"), &split.stdout).unwrap();
+                let after = check_counts(&name, &copy);
+                for (code, n) in &after {
+                    let was = before.get(code).copied().unwrap_or(0);
+                    if *n > was {
+                        failures.push(format!(
+                            "{name}: slipway check reports {n} {code} on the rewrite, {was} on the original:\n{}",
+                            split.stdout
+                        ));
+                    }
+                }
+            }
+            1 => {
+                declined += 1;
+                let reasons: Vec<&str> = split
+                    .stderr
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("  - "))
+                    .filter(|r| !r.trim().is_empty())
+                    .collect();
+                if !split.stdout.is_empty()
+                    || !split.stderr.contains("no rewrite:")
+                    || reasons.is_empty()
+                {
+                    failures.push(format!(
+                        "{name}: split declines without a reason:\nstdout: {}\nstderr: {}",
+                        split.stdout, split.stderr
+                    ));
+                }
+                let case = format!("app {name}");
+                for (_, code) in ADDS_FINDINGS.iter().filter(|(c, _)| *c == case) {
+                    if !reasons
+                        .iter()
+                        .any(|r| r.contains("would add a finding") && r.contains(code))
+                    {
+                        failures.push(format!(
+                            "{name}: the decline does not name {code}: {}",
+                            split.stderr
+                        ));
+                    }
+                }
+            }
+            code => failures.push(format!(
+                "{name}: slipway split exited with {code}: {}",
+                split.stderr
+            )),
+        }
+    }
+    eprintln!("fixture apps: {rewritten} rewritten, {declined} declined");
+    assert!(rewritten > 0, "split rewrote no fixture app");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -720,6 +720,48 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
 
+    /// A finding is new when its rule has more findings in the rewrite than
+    /// in the original, whatever the line numbers; the one named is the one
+    /// whose message the original does not have.
+    #[test]
+    fn added_findings_are_counted_per_rule() {
+        let install = |pkgs: &str| {
+            format!(
+                "RUN apt-get update && apt-get install -y --no-install-recommends {pkgs} \\\n    && rm -rf /var/lib/apt/lists/*\n"
+            )
+        };
+        let original = format!("FROM debian:12\n{}CMD [\"curl\"]\n", install("curl"));
+        let moved = format!("# a comment\n\n{original}");
+        assert!(
+            new_findings(&original, &moved, FileInfo::default()).is_empty(),
+            "{:?}",
+            new_findings(&original, &moved, FileInfo::default())
+        );
+        let unpinned = |rewrite: &str| -> Vec<String> {
+            new_findings(&original, rewrite, FileInfo::default())
+                .into_iter()
+                .filter(|d| d.code == "SW306")
+                .map(|d| d.message)
+                .collect()
+        };
+        let more = format!(
+            "FROM debian:12\n{}{}CMD [\"curl\"]\n",
+            install("curl"),
+            install("jq")
+        );
+        let added = unpinned(&more);
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert!(added[0].contains("`jq`"), "{added:?}");
+        let again = format!(
+            "FROM debian:12\n{}{}CMD [\"curl\"]\n",
+            install("curl"),
+            install("curl")
+        );
+        let added = unpinned(&again);
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert!(added[0].contains("`curl`"), "{added:?}");
+    }
+
     fn edit(start: usize, end: usize, replacement: &str) -> Edit {
         Edit {
             span: Span::new(start, end),

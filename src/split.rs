@@ -94,7 +94,8 @@
 //!
 //! This module does not lint; [`crate::fix::split_checked`], above the
 //! rules, declines a rewrite that would add a finding of Slipway's own
-//! rules the original does not have, and is what users get (`slipway
+//! rules the original does not have (counted per rule, with the build
+//! context), and is what users get (`slipway
 //! split`, the editor, the fleet view, the fix of `single-stage-build`).
 //!
 //! A program linked against glibc runs on the Debian release it was built

@@ -82,7 +82,16 @@ pub fn run(args: &SplitArgs) -> Status {
     let options = Options {
         context: context.as_deref(),
     };
-    let rewrite = match crate::fix::split_checked(source, &options) {
+    // What `slipway check` knows of the file, so that the rewrite is held
+    // to adding no finding of the rules that read the build context.
+    let ignore = context.as_deref().and_then(|c| {
+        crate::model::dockerignore::for_context((!stdin).then_some(args.file.as_path()), c)
+    });
+    let info = crate::FileInfo {
+        dockerignore: ignore.as_deref(),
+        context: context.as_deref(),
+    };
+    let rewrite = match crate::fix::split_checked(source, &options, info) {
         Ok(s) => s,
         Err(declined) => {
             let mut text = format!("{name}: no rewrite:\n");

@@ -147,19 +147,21 @@ impl FixOutcome {
 /// The code of `single-stage-build`, whose fix is the multi-stage rewrite.
 const SINGLE_STAGE: &str = crate::rules::size::single_stage_build::META.code;
 
-/// [`split::split`], held to one promise: the rewrite adds no finding of
-/// Slipway's own rules (default settings) that the original did not have,
-/// compared by rule code. A rewrite that would is declined, with the new
-/// findings as the reasons. `single-stage-build`'s own finding, which the
-/// rewrite exists to remove, is not counted. This is the rewrite users get
-/// from `slipway split`, the editor and the fleet view; it sits here, above
-/// the rules, because it lints.
+/// [`split::split`], held to one promise: the rewrite has no finding of
+/// Slipway's own rules (default settings) that the original does not have,
+/// as [`new_findings`] counts them. `info` is what `slipway check` would
+/// know of the file's surroundings (its `.dockerignore`, its build context),
+/// so that the rules that read them are part of the comparison. A rewrite
+/// that would add a finding is declined, with the new findings as the
+/// reasons. This is the rewrite users get from `slipway split`, the editor
+/// and the fleet view; it sits here, above the rules, because it lints.
 pub fn split_checked(
     source: &str,
     options: &split::Options<'_>,
+    info: FileInfo<'_>,
 ) -> Result<split::Split, split::Declined> {
     let rewrite = split::split(source, options)?;
-    let new = new_findings(source, &rewrite.text);
+    let new = new_findings(source, &rewrite.text, info);
     if new.is_empty() {
         return Ok(rewrite);
     }
@@ -176,19 +178,81 @@ pub fn split_checked(
     })
 }
 
-/// The findings of `rewrite` (default settings) whose rule does not fire
-/// on `original`, one per rule.
-pub fn new_findings(original: &str, rewrite: &str) -> Vec<Diagnostic> {
+/// The findings of `rewrite` that `original` does not have, both linted
+/// with the default settings and `info`: see [`added_findings`].
+pub fn new_findings(original: &str, rewrite: &str, info: FileInfo<'_>) -> Vec<Diagnostic> {
     let settings = Settings::default();
-    let before: HashSet<&'static str> = crate::lint_with(original, &settings)
-        .iter()
-        .map(|d| d.code)
-        .collect();
-    let mut seen = HashSet::new();
-    crate::lint_with(rewrite, &settings)
+    added_findings(
+        &lint_file(original, &settings, info),
+        lint_file(rewrite, &settings, info),
+    )
+}
+
+/// The findings of `after` (a rewrite's) that `before` (the original's)
+/// does not have, counted per rule: a rule with `n` findings before and
+/// `m > n` after adds `m - n` findings, a rule with `m <= n` adds none.
+/// `single-stage-build`, whose finding the rewrite exists to remove, is
+/// not counted.
+///
+/// The count per rule is the criterion because it is what can be told
+/// apart soundly across a rewrite: the rewrite moves and renumbers every
+/// instruction, and messages carry line numbers, sizes and stage names,
+/// so no span or message identifies "the same" finding before and after.
+/// A count is also what a user running `slipway check` on both files sees.
+/// It does not catch a rewrite that removes one finding of a rule and adds
+/// another of the same rule; matching by message could, but it would also
+/// call a finding new whose message only names the new stage or size.
+///
+/// Which of a rule's findings are reported as the added ones: those whose
+/// message, with digits taken out (line numbers, sizes), matches no
+/// finding of the rule in `before` (one for one) come first, then the
+/// others, in position order. That choice only decides what a decline
+/// names, never whether the rewrite adds a finding.
+pub fn added_findings(before: &[Diagnostic], after: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    fn shape(message: &str) -> String {
+        message.chars().filter(|c| !c.is_ascii_digit()).collect()
+    }
+    let mut counts: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    for d in before {
+        counts.entry(d.code).or_default().0 += 1;
+    }
+    for d in &after {
+        counts.entry(d.code).or_default().1 += 1;
+    }
+    let mut excess: BTreeMap<&'static str, usize> = counts
         .into_iter()
-        .filter(|d| d.code != SINGLE_STAGE && !before.contains(d.code) && seen.insert(d.code))
-        .collect()
+        .filter(|(code, (b, a))| *code != SINGLE_STAGE && a > b)
+        .map(|(code, (b, a))| (code, a - b))
+        .collect();
+    if excess.is_empty() {
+        return Vec::new();
+    }
+    // The messages of `before`, to match the rewrite's findings one for one.
+    let mut unmatched: Vec<(&'static str, String)> = before
+        .iter()
+        .filter(|d| excess.contains_key(d.code))
+        .map(|d| (d.code, shape(&d.message)))
+        .collect();
+    let (mut fresh, mut known) = (Vec::new(), Vec::new());
+    for d in after.into_iter().filter(|d| excess.contains_key(d.code)) {
+        let m = shape(&d.message);
+        match unmatched.iter().position(|(c, s)| *c == d.code && *s == m) {
+            Some(i) => {
+                unmatched.swap_remove(i);
+                known.push(d);
+            }
+            None => fresh.push(d),
+        }
+    }
+    let mut out = Vec::new();
+    for d in fresh.into_iter().chain(known) {
+        if let Some(n) = excess.get_mut(d.code).filter(|n| **n > 0) {
+            *n -= 1;
+            out.push(d);
+        }
+    }
+    out.sort_by_key(|d| (d.span.start, d.code));
+    out
 }
 
 /// Lint `source` and apply the fixes `policy` accepts, round after round,
@@ -240,12 +304,8 @@ pub fn fix_with(
         let mut kept = Vec::with_capacity(candidates.len());
         for d in candidates {
             if d.code == SINGLE_STAGE {
-                let before: HashSet<&str> = diagnostics.iter().map(|x| x.code).collect();
                 let (alone, _) = apply(&outcome.text, &[d]);
-                if lint(&alone)
-                    .iter()
-                    .any(|x| x.code != SINGLE_STAGE && !before.contains(x.code))
-                {
+                if !added_findings(&diagnostics, lint(&alone)).is_empty() {
                     let fix = d.fix.as_ref().expect("candidates have fixes");
                     refused.insert(FixKey::new(&outcome.text, d.code, fix));
                     continue;
@@ -659,6 +719,48 @@ fn growth(e: &Edit) -> isize {
 mod tests {
     use super::*;
     use crate::diagnostic::Severity;
+
+    /// A finding is new when its rule has more findings in the rewrite than
+    /// in the original, whatever the line numbers; the one named is the one
+    /// whose message the original does not have.
+    #[test]
+    fn added_findings_are_counted_per_rule() {
+        let install = |pkgs: &str| {
+            format!(
+                "RUN apt-get update && apt-get install -y --no-install-recommends {pkgs} \\\n    && rm -rf /var/lib/apt/lists/*\n"
+            )
+        };
+        let original = format!("FROM debian:12\n{}CMD [\"curl\"]\n", install("curl"));
+        let moved = format!("# a comment\n\n{original}");
+        assert!(
+            new_findings(&original, &moved, FileInfo::default()).is_empty(),
+            "{:?}",
+            new_findings(&original, &moved, FileInfo::default())
+        );
+        let unpinned = |rewrite: &str| -> Vec<String> {
+            new_findings(&original, rewrite, FileInfo::default())
+                .into_iter()
+                .filter(|d| d.code == "SW306")
+                .map(|d| d.message)
+                .collect()
+        };
+        let more = format!(
+            "FROM debian:12\n{}{}CMD [\"curl\"]\n",
+            install("curl"),
+            install("jq")
+        );
+        let added = unpinned(&more);
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert!(added[0].contains("`jq`"), "{added:?}");
+        let again = format!(
+            "FROM debian:12\n{}{}CMD [\"curl\"]\n",
+            install("curl"),
+            install("curl")
+        );
+        let added = unpinned(&again);
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert!(added[0].contains("`curl`"), "{added:?}");
+    }
 
     fn edit(start: usize, end: usize, replacement: &str) -> Edit {
         Edit {

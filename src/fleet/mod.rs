@@ -414,7 +414,7 @@ pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
         let options = crate::split::Options {
             context: Some(&service.context),
         };
-        match crate::fix::split_checked(&text, &options) {
+        match crate::fix::split_checked(&text, &options, info) {
             Ok(s) => {
                 rewrites.push(format!("split: build + runtime on {}", s.runtime_image));
                 text = s.text;

@@ -80,11 +80,15 @@ pub fn actions(
         }
     }
     let (ignore, context) = super::surroundings(doc.path.as_deref());
+    let info = crate::FileInfo {
+        dockerignore: ignore.as_deref(),
+        context: context.as_deref(),
+    };
     if wanted(only, CodeActionKind::REFACTOR_REWRITE.as_str()) {
         let options = crate::split::Options {
             context: context.as_deref(),
         };
-        if let Ok(split) = crate::fix::split_checked(text, &options) {
+        if let Ok(split) = crate::fix::split_checked(text, &options, info) {
             let edits = crate::split::edits(text, &split.text);
             if !edits.is_empty() {
                 out.push(action(
@@ -102,10 +106,6 @@ pub fn actions(
     }
     let Some(resolved) = &linted.settings else {
         return out;
-    };
-    let info = crate::FileInfo {
-        dockerignore: ignore.as_deref(),
-        context: context.as_deref(),
     };
     let any_safe = linted.diagnostics.iter().any(|d| {
         d.fix

@@ -20,6 +20,19 @@ pub fn find_for(dockerfile: &Path) -> Option<(PathBuf, String)> {
         .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
 }
 
+/// The patterns that apply to `dockerfile` (when it is a file) built with
+/// the context `context`: `<Dockerfile name>.dockerignore` beside the
+/// Dockerfile, else `.dockerignore` at the root of the context; `None`
+/// when neither exists.
+pub fn for_context(dockerfile: Option<&Path>, context: &Path) -> Option<Vec<String>> {
+    dockerfile
+        .and_then(named_for)
+        .into_iter()
+        .chain([context.join(".dockerignore")])
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|t| patterns(&t))
+}
+
 /// The Dockerfile's directory, taken as its build context (`.` for a bare
 /// file name).
 fn context_dir(dockerfile: &Path) -> &Path {

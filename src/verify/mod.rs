@@ -292,15 +292,7 @@ fn display(p: &Path) -> String {
 
 /// The build context's `.dockerignore` patterns for `dockerfile`.
 fn ignore_patterns(dockerfile: &Path, context: &Path) -> Option<Vec<String>> {
-    let mut name = dockerfile.file_name()?.to_os_string();
-    name.push(".dockerignore");
-    [
-        dockerfile.with_file_name(name),
-        context.join(".dockerignore"),
-    ]
-    .into_iter()
-    .find_map(|p| std::fs::read_to_string(p).ok())
-    .map(|t| crate::model::dockerignore::patterns(&t))
+    crate::model::dockerignore::for_context(Some(dockerfile), context)
 }
 
 /// `slipway size`'s estimate of the final image a text builds.
@@ -385,7 +377,11 @@ fn make_rewrite(
             let split_options = crate::split::Options {
                 context: Some(context),
             };
-            match crate::fix::split_checked(source, &split_options) {
+            let info = crate::FileInfo {
+                dockerignore: ignore,
+                context: Some(context),
+            };
+            match crate::fix::split_checked(source, &split_options, info) {
                 Ok(s) => {
                     report.rewrite_summary.push(format!(
                         "split into a builder and a {} runtime stage ({:?})",

@@ -703,7 +703,8 @@ fn reason_kind(r: &str) -> String {
 /// * SW306 (`apt-get-unpinned`): the runtime stage installs with apt-get,
 ///   unpinned, what the program needs at run time: the run-time library of
 ///   a `-dev` package of the builder (`libpq5`, `libxml2`, `libsqlite3-0`,
-///   `zlib1g`, `libssl3`), a package the original installs for the build
+///   `libssl3`; not one of Debian 12's base system, such as `zlib1g`, which
+///   every Debian 12 image has), a package the original installs for the build
 ///   and the run alike (`ca-certificates`), or a program the `HEALTHCHECK`
 ///   runs (`curl`, `wget`). `split` works offline and knows no version to
 ///   pin it to, so the rewrite names one more unpinned package than the
@@ -730,7 +731,6 @@ const ADDS_FINDINGS: &[(&str, &str)] = &[
     ("python-user", "SW306"),
     ("python-uwsgi-libxml2", "SW306"),
     ("app cpp-cmake-http", "SW306"),
-    ("app go-cgo-zlib", "SW306"),
     ("app go-cli-data", "SW306"),
     ("app go-cli-data", "SW402"),
     ("app python-cext-libxml2", "SW306"),

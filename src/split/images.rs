@@ -260,6 +260,33 @@ pub(crate) struct Runtime {
     pub custom: Option<Box<Custom>>,
 }
 
+/// The Debian release an image's name says it is built on: a code name in
+/// its tag (`node:20-bookworm-slim`, `buildpack-deps:bookworm-curl`), or the
+/// number of a `debian` tag (`debian:12-slim`). `None` when the name does
+/// not say (`node:20-slim` follows whatever release is current).
+pub(crate) fn named_debian_release(image: &str) -> Option<u32> {
+    let r = ImageRef::parse(image).ok()?;
+    let tag = r.tag.as_deref()?;
+    let family = r.repository.rsplit('/').next().unwrap_or_default();
+    let named = tag.split(['-', '.', '_']).find_map(|w| match w {
+        "buster" => Some(10),
+        "bullseye" => Some(11),
+        "bookworm" => Some(12),
+        "trixie" => Some(13),
+        "forky" => Some(14),
+        _ => None,
+    });
+    named.or_else(|| {
+        (family == "debian")
+            .then(|| {
+                tag.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|n| n.parse().ok())
+    })
+}
+
 /// What a runtime image brings to both stages when it is chosen: a
 /// runtime made in the builder ([`super::jlink`]).
 #[derive(Clone, Debug, Default)]
@@ -275,8 +302,21 @@ pub(crate) struct Custom {
 }
 
 impl Runtime {
-    /// A runtime image with a shell and a package manager.
+    /// A runtime image with a shell and a package manager. An image of
+    /// Debian 12 (by its name: `debian:12-slim`, `node:20-bookworm-slim`)
+    /// has Debian 12's minimal base system, which the knowledge base lists:
+    /// a library of it (`zlib1g`, `libstdc++6`) is not installed again.
     pub fn system(image: String, distro: Distro, why: String) -> Runtime {
+        let has_packages = if distro == Distro::Debian && named_debian_release(&image) == Some(12) {
+            let mut base: Vec<&'static str> = crate::model::knowledge::debian_base()
+                .iter()
+                .map(String::as_str)
+                .collect();
+            base.sort_unstable();
+            base
+        } else {
+            Vec::new()
+        };
         Runtime {
             image,
             why,
@@ -286,7 +326,7 @@ impl Runtime {
             users: Vec::new(),
             distroless: false,
             busybox: false,
-            has_packages: Vec::new(),
+            has_packages,
             install: Vec::new(),
             install_why: String::new(),
             builder_files: Vec::new(),
@@ -612,6 +652,21 @@ mod tests {
         }
         assert!(notes.is_empty(), "{notes:?}");
         assert!(node_slim(&img("node:20-onbuild")).is_err());
+    }
+
+    #[test]
+    fn a_debian_12_runtime_has_the_base_system() {
+        assert_eq!(named_debian_release("debian:12-slim"), Some(12));
+        assert_eq!(named_debian_release("node:20-bookworm-slim"), Some(12));
+        assert_eq!(named_debian_release("buildpack-deps:trixie-curl"), Some(13));
+        assert_eq!(named_debian_release("node:20-slim"), None);
+        assert_eq!(named_debian_release("debian:13-slim"), Some(13));
+        let r = |image: &str| Runtime::system(image.to_string(), Distro::Debian, String::new());
+        assert!(r("debian:12-slim").has_packages.contains(&"zlib1g"));
+        assert!(!r("debian:12-slim").has_packages.contains(&"libxml2"));
+        // The package data is Debian 12's: nothing is assumed of another release.
+        assert!(r("debian:13-slim").has_packages.is_empty());
+        assert!(r("node:20-slim").has_packages.is_empty());
     }
 
     #[test]

@@ -26,7 +26,10 @@
 //!   `gcr.io/distroless/static-debian12:nonroot` with `CGO_ENABLED=0` (a
 //!   slim image with the builder's CA certificates when a shell is
 //!   needed), else the builder's system, slim, with the builder's CA
-//!   certificates (the bundle file is copied: no unpinned package install).
+//!   certificates (the bundle file is copied: no unpinned package install;
+//!   also when the builder installs `ca-certificates` itself, since a Go
+//!   program reads only the bundle). A Debian 12 runtime does not install
+//!   again a run-time library of Debian 12's base system (`zlib1g`).
 //! * Rust: `cargo build` / `cargo install --path` (the binary lands in
 //!   `$CARGO_HOME/bin` and is copied to `/usr/local/bin`), the binary named
 //!   by `--bin`, `Cargo.toml` in the build context, or `ENTRYPOINT`/`CMD`;

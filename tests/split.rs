@@ -705,14 +705,12 @@ fn reason_kind(r: &str) -> String {
 ///   a `-dev` package of the builder (`libpq5`, `libxml2`, `libsqlite3-0`,
 ///   `libssl3`; not one of Debian 12's base system, such as `zlib1g`, which
 ///   every Debian 12 image has), a package the original installs for the build
-///   and the run alike (`ca-certificates`), or a program the `HEALTHCHECK`
+///   and the run alike (`ca-certificates`, except for a Go program, which
+///   gets the bundle file copied from the builder), or a program the `HEALTHCHECK`
 ///   runs (`curl`, `wget`). `split` works offline and knows no version to
 ///   pin it to, so the rewrite names one more unpinned package than the
 ///   original (for `node-pnpm` and `python-flask-static`, the original
 ///   installs nothing with apt-get at all).
-/// * SW402 (`apt-get-install-recommends`): `go-cli-data`'s runtime install
-///   keeps the original's `apt-get install -y` without
-///   `--no-install-recommends`, a second install that takes recommends.
 /// * SW205, SW206 (`from-platform-flag`, `from-platform-constant`): `go-named-stage`'s runtime
 ///   stage repeats the builder's `FROM --platform=linux/amd64`, the
 ///   platform its binary is built for.
@@ -731,8 +729,6 @@ const ADDS_FINDINGS: &[(&str, &str)] = &[
     ("python-user", "SW306"),
     ("python-uwsgi-libxml2", "SW306"),
     ("app cpp-cmake-http", "SW306"),
-    ("app go-cli-data", "SW306"),
-    ("app go-cli-data", "SW402"),
     ("app python-cext-libxml2", "SW306"),
     ("app python-flask-static", "SW306"),
 ];

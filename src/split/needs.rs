@@ -62,6 +62,9 @@ struct Replay {
     whole: bool,
 }
 
+/// Where Debian and Alpine keep the CA certificate bundle.
+const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
 /// What happens to a `RUN` after the build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum After {
@@ -81,6 +84,9 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
 
     // What each RUN up to the build gives the runtime.
     let mut replays: Vec<(usize, Replay)> = Vec::new();
+    // The line of a `ca-certificates` install a Go program's runtime gets
+    // as the bundle file instead.
+    let mut ca_bundle: Option<usize> = None;
     let mut dropped_packages: Vec<String> = Vec::new();
     let mut helpers: Vec<(String, usize)> = Vec::new();
     let mut unknown_dev: Vec<String> = Vec::new();
@@ -163,6 +169,16 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
                             dropped_packages.push(name.to_string());
                             map.push((p.word.raw.to_string(), None));
                             whole = false;
+                        } else if name == "ca-certificates"
+                            && plan.ecosystem == crate::shell::builds::Ecosystem::Go
+                        {
+                            // A Go program reads the bundle file alone
+                            // (crypto/x509 looks for it first on Linux):
+                            // copied from the builder, which installs it,
+                            // instead of a second, unpinned install.
+                            ca_bundle = Some(f.inst(r.index).start_line);
+                            map.push((p.word.raw.to_string(), None));
+                            whole = false;
                         } else if serves_build(name, &ran, toolchain_here, plan) {
                             helpers.push((name.to_string(), r.index));
                             map.push((p.word.raw.to_string(), None));
@@ -228,6 +244,18 @@ pub(crate) fn place(f: &Facts<'_>, plan: &mut Plan) -> Result<Placed, Declined> 
             rp.setup.clear();
         }
         replays.push((r.index, rp));
+    }
+    if let Some(line) = ca_bundle {
+        if !plan.provides(CA_BUNDLE) {
+            plan.copies.push(ArtifactCopy::same(CA_BUNDLE.to_string()));
+        }
+        decisions.push(Decision {
+            kind: DecisionKind::Added,
+            text: format!(
+                "{CA_BUNDLE}, copied from the builder, for ca-certificates (line {line}): a Go \
+                 program reads only that bundle, so the runtime does not install the package"
+            ),
+        });
     }
     if !unknown_dev.is_empty() {
         unknown_dev.dedup();

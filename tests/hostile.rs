@@ -462,3 +462,107 @@ fn symbolic_link_loops() {
     assert_good_reported(&out);
     assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
 }
+
+/// Check `dockerfile` alone (in a directory with `files`, relative paths
+/// with their contents) with every rule on; it must finish with findings or
+/// none (exit 0 or 1). Returns the run.
+fn check_alone(dockerfile: &str, files: &[(&str, &str)]) -> Finished {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = slipway(
+        dir.path(),
+        &["check", "--select", "ALL", "--format", "concise", "Dockerfile"],
+    );
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}\n{dockerfile}\nstderr:\n{}",
+        out.code,
+        head(&out.stderr)
+    );
+    out
+}
+
+/// A shell pattern of many `*` in `rm -rf` against a long path an earlier
+/// layer added that it does not match. removed-in-later-layer's matcher
+/// once backtracked over every way of splitting the path between the
+/// stars: three lines with 12 stars against 30 letters took 16 s of CPU
+/// (debug build, 2026-12-08), and this one would take hours. Every glob
+/// now runs as an automaton (`slipway::glob`), linear in the path for a
+/// given pattern.
+#[test]
+fn a_many_star_rm_pattern() {
+    let path = "a".repeat(200);
+    let stars = "*a".repeat(40);
+    let text = format!("FROM alpine:3.19\nCOPY app.tar.gz /{path}/\nRUN rm -rf /a{stars}b\n");
+    check_alone(&text, &[("app.tar.gz", "x")]);
+    // The same with classes, `?` and a match at the end: found.
+    let classes = "*[a-c]?".repeat(40);
+    let text = format!(
+        "FROM alpine:3.19\nCOPY app.tar.gz /{path}/\nRUN rm -rf /{classes}*/app.tar.gz\n"
+    );
+    let out = check_alone(&text, &[("app.tar.gz", "x")]);
+    assert!(
+        out.stdout.contains("SW422"),
+        "stdout:\n{}",
+        head(&out.stdout)
+    );
+}
+
+/// Hostile patterns in a `.dockerignore` (copy-ignored-file and the build
+/// context's size read it against every source and context file): many
+/// stars, `**` chains, nested and unclosed brackets, against long paths
+/// that do not match.
+#[test]
+fn hostile_dockerignore_patterns() {
+    let deep = vec!["a"; 60].join("/");
+    let long = "a".repeat(250);
+    let ignore = format!(
+        "{stars}b\n{chain}x\n{nested}\n[[[[[[[[[[\n{classes}b\n{deep_stars}/b\n",
+        stars = "*a".repeat(60),
+        chain = "**/".repeat(200),
+        nested = "[[a-[b-[c-[d-]]]]]".repeat(50),
+        classes = "[a-z]*".repeat(100),
+        deep_stars = vec!["*"; 100].join("/"),
+    );
+    let text = format!("FROM alpine:3.19\nCOPY {long} /x/\nCOPY {deep}/f /y/\nCOPY . /z/\n");
+    check_alone(
+        &text,
+        &[
+            (".dockerignore", &ignore),
+            (&long, "x"),
+            (&format!("{deep}/f"), "x"),
+        ],
+    );
+}
+
+/// A `COPY` source of many stars before an install
+/// (copy-all-before-install matches it against the manifest's name), and a
+/// `cp` of one in a build that `slipway split` reads.
+#[test]
+fn hostile_copy_and_cp_patterns() {
+    let stars = "*a".repeat(60);
+    let text = format!(
+        "FROM node:20\nWORKDIR /app\nCOPY {stars}b ./\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"x.js\"]\n"
+    );
+    check_alone(&text, &[]);
+    let long = "a".repeat(300);
+    let text = format!(
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n\
+         RUN go build -o /src/{long} . && cp /src/{stars}b /usr/local/bin/\n\
+         CMD [\"/usr/local/bin/app\"]\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    let out = slipway(dir.path(), &["split", "Dockerfile"]);
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}\nstderr:\n{}",
+        out.code,
+        head(&out.stderr)
+    );
+}

@@ -520,10 +520,7 @@ mod tests {
         let g = Glob::new("*", Flavor::Go).unwrap();
         assert!(g.matches(&"a".repeat(MAX_LEN)));
         assert!(!g.matches(&"a".repeat(MAX_LEN + 1)));
-        assert_eq!(
-            Glob::new("ab[", Flavor::Go),
-            Err(GlobError::Bad { at: 2 })
-        );
+        assert_eq!(Glob::new("ab[", Flavor::Go), Err(GlobError::Bad { at: 2 }));
     }
 
     /// A brute-force matcher of `*`, `?` and literals, against which the

@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod fleet;
 pub mod glob;
+pub mod input;
 pub mod lsp;
 pub mod model;
 pub mod render;

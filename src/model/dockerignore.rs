@@ -143,7 +143,9 @@ impl Pattern {
 
     /// Whether the pattern matches `path` or one of its parent directories.
     pub fn matches_or_parent(&self, path: &str) -> bool {
-        self.glob.as_ref().is_some_and(|g| g.matches_or_parent(path))
+        self.glob
+            .as_ref()
+            .is_some_and(|g| g.matches_or_parent(path))
     }
 }
 

@@ -2821,7 +2821,10 @@ mod tests {
         assert!(glob_match("/src/target/*.jar", "/src/target/app-1.0.jar"));
         assert!(!glob_match("/src/target/*.jar", "/src/target/x/app.jar"));
         assert!(glob_match("/a", "/a"));
-        assert!(glob_match("/src/target/app-?.[0-9].jar", "/src/target/app-1.0.jar"));
+        assert!(glob_match(
+            "/src/target/app-?.[0-9].jar",
+            "/src/target/app-1.0.jar"
+        ));
         let many = format!("/x/{}b", "*a".repeat(60));
         assert!(!glob_match(&many, &format!("/x/{}", "a".repeat(500))));
     }

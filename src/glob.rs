@@ -215,10 +215,10 @@ impl Glob {
                         negated,
                         ranges,
                         slash,
-                    } if *slash || c != '/' => {
-                        if ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated {
-                            next.enter(k + 1, &self.ops);
-                        }
+                    } if (*slash || c != '/')
+                        && ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated =>
+                    {
+                        next.enter(k + 1, &self.ops);
                     }
                     Op::Star if c != '/' => next.enter(k, &self.ops),
                     Op::Any => next.enter(k, &self.ops),

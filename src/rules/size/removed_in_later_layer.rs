@@ -65,8 +65,9 @@ impl Added {
     }
 }
 
-/// The characters that make an `rm` operand a shell pattern.
-const WILDCARDS: [char; 3] = ['*', '?', '['];
+/// The characters that may make an `rm` operand a shell pattern (a `\`
+/// escapes one), where its literal prefix ends.
+const WILDCARDS: [char; 4] = ['*', '?', '[', '\\'];
 
 /// `path` made absolute against `cwd` and normalized (`.` and repeated or
 /// trailing slashes removed); `None` when it has a variable or `..`, or is

@@ -3,6 +3,8 @@
 //! The crate is layered; each layer depends only on the ones above it:
 //!
 //! * [`syntax`]: text to a span-carrying tree, faithful to BuildKit's parser;
+//! * [`glob`]: the one path-pattern matcher (`filepath.Match`, `.dockerignore`,
+//!   shell patterns), bounded in time;
 //! * [`model`]: the semantic model built once per file (stages, their graph,
 //!   ARG/ENV scopes, variable expansion, image references);
 //! * [`rules`]: the rule engine and every rule, producing [`Diagnostic`]s;
@@ -18,6 +20,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod fleet;
+pub mod glob;
+pub mod input;
 pub mod lsp;
 pub mod model;
 pub mod render;

@@ -27,6 +27,9 @@ pub struct Settings {
     /// The stage to build (`--target`), by name or index; `None` builds the
     /// last stage. Rules about what ships judge the stages this one needs.
     pub target: Option<String>,
+    /// `max-file-size`: the largest Dockerfile read, in bytes; `None` is
+    /// [`crate::input::DEFAULT_MAX_FILE_SIZE`] (16 MiB).
+    pub max_file_size: Option<u64>,
 }
 
 fn any_matches(ids: &[String], meta: &RuleMeta) -> bool {
@@ -35,6 +38,12 @@ fn any_matches(ids: &[String], meta: &RuleMeta) -> bool {
 }
 
 impl Settings {
+    /// The largest Dockerfile read, in bytes (`max-file-size`).
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or(crate::input::DEFAULT_MAX_FILE_SIZE)
+    }
+
     /// Whether a rule runs (before the file's own `# check=` directive).
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
         let selected = match &self.select {

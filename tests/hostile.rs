@@ -118,7 +118,8 @@ fn five_mb_of_ordinary_instructions() {
 
 /// 50 MB that the time does not grow with the square of: comment lines around
 /// a few instructions, and one `RUN` whose arguments run over a million
-/// continuation lines.
+/// continuation lines. Over the default `max-file-size` (16 MiB): allowed
+/// here with `--max-file-size`.
 #[test]
 fn a_50_mb_file_of_comments_and_continuations() {
     let mut text = String::from("FROM alpine:3.19\nMAINTAINER me\n");
@@ -139,7 +140,17 @@ fn a_50_mb_file_of_comments_and_continuations() {
     text.push_str("    end\n");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
-    let out = slipway(dir.path(), &["check", "--format", "concise", "Dockerfile"]);
+    let out = slipway(
+        dir.path(),
+        &[
+            "check",
+            "--max-file-size",
+            "64MiB",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(out.code, 1, "stderr:\n{}", head(&out.stderr));
     assert!(
         out.stdout
@@ -461,4 +472,253 @@ fn symbolic_link_loops() {
     );
     assert_good_reported(&out);
     assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
+}
+
+/// Check `dockerfile` alone (in a directory with `files`, relative paths
+/// with their contents) with every rule on; it must finish with findings or
+/// none (exit 0 or 1). Returns the run.
+fn check_alone(dockerfile: &str, files: &[(&str, &str)]) -> Finished {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = slipway(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "ALL",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}\n{dockerfile}\nstderr:\n{}",
+        out.code,
+        head(&out.stderr)
+    );
+    out
+}
+
+/// A shell pattern of many `*` in `rm -rf` against a long path an earlier
+/// layer added that it does not match. removed-in-later-layer's matcher
+/// once backtracked over every way of splitting the path between the
+/// stars: three lines with 12 stars against 30 letters took 16 s of CPU
+/// (debug build, 2026-12-08), and this one would take hours. Every glob
+/// now runs as an automaton (`slipway::glob`), linear in the path for a
+/// given pattern.
+#[test]
+fn a_many_star_rm_pattern() {
+    let path = "a".repeat(200);
+    let stars = "*a".repeat(40);
+    let text = format!("FROM alpine:3.19\nCOPY app.tar.gz /{path}/\nRUN rm -rf /a{stars}b\n");
+    check_alone(&text, &[("app.tar.gz", "x")]);
+    // The same with classes, `?` and a match at the end: found.
+    let classes = "*[a-c]?".repeat(40);
+    let text =
+        format!("FROM alpine:3.19\nCOPY app.tar.gz /{path}/\nRUN rm -rf /{classes}*/app.tar.gz\n");
+    let out = check_alone(&text, &[("app.tar.gz", "x")]);
+    assert!(
+        out.stdout.contains("SW422"),
+        "stdout:\n{}",
+        head(&out.stdout)
+    );
+}
+
+/// Hostile patterns in a `.dockerignore` (copy-ignored-file and the build
+/// context's size read it against every source and context file): many
+/// stars, `**` chains, nested and unclosed brackets, against long paths
+/// that do not match.
+#[test]
+fn hostile_dockerignore_patterns() {
+    let deep = vec!["a"; 60].join("/");
+    let long = "a".repeat(250);
+    let ignore = format!(
+        "{stars}b\n{chain}x\n{nested}\n[[[[[[[[[[\n{classes}b\n{deep_stars}/b\n",
+        stars = "*a".repeat(60),
+        chain = "**/".repeat(200),
+        nested = "[[a-[b-[c-[d-]]]]]".repeat(50),
+        classes = "[a-z]*".repeat(100),
+        deep_stars = vec!["*"; 100].join("/"),
+    );
+    let text = format!("FROM alpine:3.19\nCOPY {long} /x/\nCOPY {deep}/f /y/\nCOPY . /z/\n");
+    check_alone(
+        &text,
+        &[
+            (".dockerignore", &ignore),
+            (&long, "x"),
+            (&format!("{deep}/f"), "x"),
+        ],
+    );
+}
+
+/// A `COPY` source of many stars before an install
+/// (copy-all-before-install matches it against the manifest's name), and a
+/// `cp` of one in a build that `slipway split` reads.
+#[test]
+fn hostile_copy_and_cp_patterns() {
+    let stars = "*a".repeat(60);
+    let text = format!(
+        "FROM node:20\nWORKDIR /app\nCOPY {stars}b ./\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"x.js\"]\n"
+    );
+    check_alone(&text, &[]);
+    let long = "a".repeat(300);
+    let text = format!(
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n\
+         RUN go build -o /src/{long} . && cp /src/{stars}b /usr/local/bin/\n\
+         CMD [\"/usr/local/bin/app\"]\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    let out = slipway(dir.path(), &["split", "Dockerfile"]);
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}\nstderr:\n{}",
+        out.code,
+        head(&out.stderr)
+    );
+}
+
+/// The `max-file-size` limit (16 MiB by default): a file over it is refused
+/// before it is read, with its size and the limit, as an unreadable file is
+/// (exit 2, the other files still checked); a file at the limit is checked;
+/// standard input over it is refused after reading one byte more than it.
+#[test]
+fn files_over_max_file_size() {
+    const DEFAULT: usize = 16 * 1024 * 1024;
+    let mut big = String::from("FROM alpine:3.19\nMAINTAINER me\n");
+    while big.len() < DEFAULT {
+        big.push_str("# a comment line padding the file out\n");
+    }
+    big.truncate(DEFAULT - 1);
+    big.push('\n');
+    assert_eq!(big.len(), DEFAULT);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), GOOD).unwrap();
+    std::fs::write(dir.path().join("Dockerfile.at"), &big).unwrap();
+    let over = format!("{big}\n");
+    std::fs::write(dir.path().join("Dockerfile.over"), &over).unwrap();
+    let out = slipway(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "Dockerfile",
+            "Dockerfile.at",
+            "Dockerfile.over",
+        ],
+    );
+    assert_good_reported(&out);
+    assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with("Dockerfile.at:2:1:") && l.contains("SW501")),
+        "the file at the limit was not checked:\n{}",
+        head(&out.stdout)
+    );
+    let want = "too large: 16.8 MB (16777217 bytes), over the limit of 16.8 MB (16777216 bytes, `max-file-size`)";
+    assert!(
+        out.stderr.contains("Dockerfile.over") && out.stderr.contains(want),
+        "stderr:\n{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Dockerfile.at"), "{}", out.stderr);
+
+    // A smaller limit, from the command line and from slipway.toml.
+    let out = slipway(
+        dir.path(),
+        &[
+            "check",
+            "--max-file-size",
+            "20",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("Dockerfile")
+            && out
+                .stderr
+                .contains("(32 bytes), over the limit of 20 B (20 bytes"),
+        "stderr:\n{}",
+        out.stderr
+    );
+    std::fs::write(dir.path().join("slipway.toml"), "max-file-size = 20\n").unwrap();
+    for args in [
+        &["check", "--format", "concise", "Dockerfile"][..],
+        &["size", "Dockerfile"],
+        &["split", "Dockerfile"],
+        &["parse", "Dockerfile"],
+    ] {
+        let out = slipway(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: stderr:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains("over the limit of 20 B"),
+            "{args:?}: stderr:\n{}",
+            out.stderr
+        );
+    }
+    // The command line wins over the file.
+    let out = slipway(
+        dir.path(),
+        &[
+            "check",
+            "--max-file-size",
+            "32",
+            "--format",
+            "concise",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(out.code, 1, "stderr:\n{}", out.stderr);
+    std::fs::remove_file(dir.path().join("slipway.toml")).unwrap();
+
+    // Standard input: over the limit, and at it.
+    let stdin = |bytes: &[u8], limit: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_slipway"));
+        cmd.current_dir(dir.path())
+            .args([
+                "check",
+                "--max-file-size",
+                limit,
+                "--format",
+                "concise",
+                "-",
+            ])
+            .env("NO_COLOR", "1");
+        run_to_end(&mut cmd, Some(bytes.to_vec()), DEADLINE)
+    };
+    let out = stdin(GOOD.as_bytes(), "31");
+    assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("<stdin>")
+            && out
+                .stderr
+                .contains("too large: more than 31 B (31 bytes, `max-file-size`)"),
+        "stderr:\n{}",
+        out.stderr
+    );
+    let out = stdin(GOOD.as_bytes(), "32");
+    assert_eq!(out.code, 1, "stderr:\n{}", out.stderr);
+    // The default limit, over standard input.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slipway"));
+    cmd.current_dir(dir.path())
+        .args(["check", "--format", "concise", "-"])
+        .env("NO_COLOR", "1");
+    let out = run_to_end(&mut cmd, Some(over.into_bytes()), DEADLINE);
+    assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("more than 16.8 MB (16777216 bytes"),
+        "stderr:\n{}",
+        out.stderr
+    );
 }

@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::dockerignore;
 use crate::render::{FileError, LineIndex, Summary, concise, human::Human, json};
 use rayon::prelude::*;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -399,6 +399,7 @@ fn resolver(args: &CheckArgs) -> Result<Resolver, ConfigError> {
         build_args,
         target: args.target.clone(),
         max_image_size: args.max_image_size,
+        max_file_size: args.max_file_size,
     };
     overrides.validate()?;
     if args.isolated {
@@ -481,14 +482,13 @@ fn check_all(
             Some(name) => resolver.for_file(Path::new(name)),
             None => resolver.for_dir(Path::new("")),
         };
-        let outcome = read_stdin()
-            .map_err(|e| {
-                Failure::File(FileError {
-                    path: name.to_string(),
-                    message: format!("standard input: {}", discover::io_message(&e)),
-                    position: None,
-                })
-            })
+        let limit = settings
+            .as_ref()
+            .map_or(crate::input::DEFAULT_MAX_FILE_SIZE, |r| {
+                r.settings.max_file_size()
+            });
+        let outcome = crate::input::read_bounded(io::stdin().lock(), limit)
+            .map_err(|e| Failure::File(discover::stdin_error(name, &e)))
             .and_then(|bytes| {
                 check_bytes(
                     name,
@@ -543,12 +543,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn read_stdin() -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 /// Read, decode and check one file with its directory's settings; with
 /// `--fix`, write the fixed text back.
 fn check_path(
@@ -563,7 +557,12 @@ fn check_path(
     let _fixing = lock
         .as_ref()
         .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
-    let bytes = std::fs::read(path).map_err(|e| discover::path_error(path, &e))?;
+    let limit = settings
+        .as_ref()
+        .map_or(crate::input::DEFAULT_MAX_FILE_SIZE, |r| {
+            r.settings.max_file_size()
+        });
+    let bytes = discover::read_file(path, limit)?;
     let ignore = ignores.patterns_for(path);
     // The build context is taken to be the Dockerfile's directory.
     let context = path.parent().map(|p| {

@@ -1,5 +1,6 @@
 //! Finding the files to check: explicit paths, and Dockerfiles under directories.
 
+use crate::input;
 use crate::render::FileError;
 use ignore::WalkBuilder;
 use std::fs;
@@ -196,27 +197,59 @@ fn clean(path: &Path) -> PathBuf {
 /// Read one input named on the command line (`-` is standard input): the
 /// name it is shown under, and its bytes. A FIFO, a directory or another
 /// special file is refused before it is opened (opening a FIFO would wait for
-/// a writer).
-pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), FileError> {
-    use std::io::Read;
+/// a writer), and so is an input over `limit` bytes (`max-file-size`).
+pub fn read_input(path: &Path, limit: u64) -> Result<(String, Vec<u8>), FileError> {
     let stdin_name = super::check::STDIN_NAME;
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        return match io::stdin().lock().read_to_end(&mut bytes) {
-            Ok(_) => Ok((stdin_name.to_string(), bytes)),
-            Err(e) => Err(FileError {
-                path: stdin_name.to_string(),
-                message: io_message(&e),
-                position: None,
-            }),
+        return match input::read_bounded(io::stdin().lock(), limit) {
+            Ok(bytes) => Ok((stdin_name.to_string(), bytes)),
+            Err(e) => Err(stdin_error(stdin_name, &e)),
         };
     }
     let meta = fs::metadata(path).map_err(|e| path_error(path, &e))?;
     if !meta.is_file() {
         return Err(not_regular(path, &meta.file_type()));
     }
-    let bytes = fs::read(path).map_err(|e| path_error(path, &e))?;
+    let bytes = read_file(path, limit)?;
     Ok((display(path), bytes))
+}
+
+/// The `max-file-size` for the input at `path` (`-`: one in the working
+/// directory) from the nearest configuration file, for a command that reads
+/// no other setting; the default without one, or when it does not load.
+pub fn max_file_size_for(path: &Path) -> u64 {
+    let resolver = crate::config::Resolver::discover(Default::default());
+    let outcome = if path.as_os_str() == "-" {
+        resolver.for_dir(Path::new(""))
+    } else {
+        resolver.for_file(path)
+    };
+    outcome.map_or(input::DEFAULT_MAX_FILE_SIZE, |r| r.settings.max_file_size())
+}
+
+/// Read the Dockerfile at `path` if it is at most `limit` bytes long
+/// (`max-file-size`); the error names the file.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    input::read_file(path, limit).map_err(|e| match e {
+        input::ReadError::Io(e) => path_error(path, &e),
+        e => FileError {
+            path: display(&clean(path)),
+            message: e.to_string(),
+            position: None,
+        },
+    })
+}
+
+/// The error for standard input (shown as `name`) that could not be read.
+pub fn stdin_error(name: &str, e: &input::ReadError) -> FileError {
+    FileError {
+        path: name.to_string(),
+        message: match e {
+            input::ReadError::Io(e) => format!("standard input: {}", io_message(e)),
+            e => format!("standard input: {e}"),
+        },
+        position: None,
+    }
 }
 
 /// A path as shown to the user.

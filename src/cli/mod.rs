@@ -162,6 +162,9 @@ pub struct CheckArgs {
         help_heading = "Rules"
     )]
     pub max_image_size: Option<u64>,
+    /// Refuse a Dockerfile larger than this (16MiB, 64MB) before reading it; wins over `max-file-size` in slipway.toml [default: 16MiB].
+    #[arg(long, value_name = "SIZE", value_parser = crate::model::size::parse_size)]
+    pub max_file_size: Option<u64>,
     /// Exit with 1 only for a finding at or above this severity: error, warning, info, style or none [default: style; info with a .hadolint.yaml]
     #[arg(long, value_name = "SEVERITY", help_heading = "Exit status")]
     pub fail_on: Option<FailOn>,

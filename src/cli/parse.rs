@@ -12,13 +12,14 @@ use std::io::{self, Write};
 
 /// Run `parse`.
 pub fn run(args: &ParseArgs) -> Status {
-    let (path, bytes) = match discover::read_input(&args.file) {
-        Ok(read) => read,
-        Err(e) => {
-            output::report(args.color, &ToolError::new(e.one_line()));
-            return Status::Error;
-        }
-    };
+    let (path, bytes) =
+        match discover::read_input(&args.file, discover::max_file_size_for(&args.file)) {
+            Ok(read) => read,
+            Err(e) => {
+                output::report(args.color, &ToolError::new(e.one_line()));
+                return Status::Error;
+            }
+        };
     let source = match decode(&path, &bytes) {
         Ok(source) => source,
         Err(e) => {

@@ -105,10 +105,6 @@ impl From<ToolError> for Failure {
 /// the configured budget.
 fn estimate_file(args: &SizeArgs) -> Result<(String, Estimate, Option<u64>), Failure> {
     let stdin = args.file.as_os_str() == "-";
-    let (path, bytes) =
-        discover::read_input(&args.file).map_err(|e| ToolError::new(e.one_line()))?;
-    let source = decode(&path, &bytes).map_err(|e| ToolError::new(e.one_line()))?;
-
     let mut build_args = Vec::new();
     for arg in &args.build_args {
         match arg.split_once('=') {
@@ -139,6 +135,9 @@ fn estimate_file(args: &SizeArgs) -> Result<(String, Estimate, Option<u64>), Fai
     }
     .map_err(Failure::Config)?;
     let settings = &resolved.settings;
+    let (path, bytes) = discover::read_input(&args.file, settings.max_file_size())
+        .map_err(|e| ToolError::new(e.one_line()))?;
+    let source = decode(&path, &bytes).map_err(|e| ToolError::new(e.one_line()))?;
 
     let parse = crate::syntax::parse(source);
     if !parse.errors.is_empty() {

@@ -55,13 +55,14 @@ pub fn run(args: &SplitArgs) -> Status {
         );
         return Status::Error;
     }
-    let (name, bytes) = match discover::read_input(&args.file) {
-        Ok(r) => r,
-        Err(e) => {
-            output::report(args.color, &ToolError::new(e.one_line()));
-            return Status::Error;
-        }
-    };
+    let (name, bytes) =
+        match discover::read_input(&args.file, discover::max_file_size_for(&args.file)) {
+            Ok(r) => r,
+            Err(e) => {
+                output::report(args.color, &ToolError::new(e.one_line()));
+                return Status::Error;
+            }
+        };
     let source = match decode(&name, &bytes) {
         Ok(s) => s,
         Err(e) => {

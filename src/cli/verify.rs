@@ -167,6 +167,7 @@ pub fn run(args: &VerifyArgs) -> Status {
         keep: args.keep,
         rebuild: !args.no_rebuild,
         touch: args.touch.clone(),
+        max_file_size: super::discover::max_file_size_for(&args.file),
     };
     let report = verify::run(&options);
     let written = output::with_stdout(args.color, |out| match args.format {

@@ -116,6 +116,8 @@ pub struct Config {
     pub build_args: BTreeMap<String, String>,
     /// `disable-ignore-pragma`.
     pub disable_ignore_pragma: bool,
+    /// `max-file-size`, in bytes: the largest Dockerfile read.
+    pub max_file_size: Option<u64>,
     /// Things worth telling the user that are not errors (ShellCheck codes
     /// that are ignored, hadolint rules without an equivalent, ...).
     pub notes: Vec<String>,
@@ -169,6 +171,8 @@ pub struct Overrides {
     pub target: Option<String>,
     /// `--max-image-size`, in bytes: over the file's `max-image-size`.
     pub max_image_size: Option<u64>,
+    /// `--max-file-size`, in bytes: over the file's `max-file-size`.
+    pub max_file_size: Option<u64>,
 }
 
 impl Overrides {
@@ -215,7 +219,8 @@ pub struct Resolved {
 /// * A rule named on the command line in `--select` or `--extend-select`
 ///   (by any of its ids, not through `ALL`) runs even when the file ignores it.
 /// * `--fail-on` replaces `fail-on`; `--build-arg` values replace the file's;
-///   `--max-image-size` replaces `max-image-size`.
+///   `--max-image-size` replaces `max-image-size`, `--max-file-size`
+///   `max-file-size`.
 pub fn resolve(config: &Config, cli: &Overrides) -> Resolved {
     let (select, mut extend_select) = match &cli.select {
         Some(select) => (Some(select.clone()), Vec::new()),
@@ -267,6 +272,7 @@ pub fn resolve(config: &Config, cli: &Overrides) -> Resolved {
             build_args,
             disable_ignore_pragma: config.disable_ignore_pragma,
             target: cli.target.clone(),
+            max_file_size: cli.max_file_size.or(config.max_file_size),
         },
         fail_on: cli
             .fail_on

@@ -7,6 +7,7 @@
 //! fail-on = "warning"
 //! disable-ignore-pragma = false
 //! max-image-size = "300MB"
+//! max-file-size = "16MiB"
 //!
 //! [severity]
 //! SW101 = "warning"
@@ -49,6 +50,7 @@ struct Raw {
     #[serde(default)]
     disable_ignore_pragma: bool,
     max_image_size: Option<Spanned<toml::Value>>,
+    max_file_size: Option<Spanned<toml::Value>>,
 }
 
 /// Parse and validate the text of a `slipway.toml`; `shown` names the file
@@ -130,21 +132,28 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, ConfigError> {
     }
 
     let mut options = raw.options;
-    if let Some(v) = &raw.max_image_size {
+    let size = |key: &str, v: &Spanned<toml::Value>, example: &str| {
         let parsed = match v.get_ref() {
             toml::Value::String(s) => crate::model::size::parse_size(s),
             toml::Value::Integer(i) => u64::try_from(*i).map_err(|_| "a negative size".into()),
             _ => Err("not a size".into()),
         };
-        options.max_image_size = Some(parsed.map_err(|why| {
-            at(
-                format!("invalid `max-image-size` in {shown}"),
-                v.span(),
-                &why,
-            )
-            .with_help("write a size such as \"300MB\", \"1.5GB\" or \"512MiB\"")
-        })?);
+        parsed.map_err(|why| {
+            at(format!("invalid `{key}` in {shown}"), v.span(), &why)
+                .with_help(format!("write a size such as {example}"))
+        })
+    };
+    if let Some(v) = &raw.max_image_size {
+        options.max_image_size = Some(size(
+            "max-image-size",
+            v,
+            "\"300MB\", \"1.5GB\" or \"512MiB\"",
+        )?);
     }
+    let max_file_size = match &raw.max_file_size {
+        Some(v) => Some(size("max-file-size", v, "\"16MiB\" or \"64MB\"")?),
+        None => None,
+    };
 
     Ok(Config {
         path: None,
@@ -160,6 +169,7 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, ConfigError> {
         options,
         build_args,
         disable_ignore_pragma: raw.disable_ignore_pragma,
+        max_file_size,
         notes: Vec::new(),
     })
 }
@@ -191,6 +201,7 @@ const KEYS: &[&str] = &[
     "build-args",
     "disable-ignore-pragma",
     "max-image-size",
+    "max-file-size",
     "trusted-registries",
     "label-schema",
     "strict-labels",
@@ -232,6 +243,7 @@ ignore = ["DL4000"]
 fail-on = "warning"
 disable-ignore-pragma = true
 max-image-size = "300MB"
+max-file-size = "1MiB"
 
 [severity]
 workdir-relative-path = "info"
@@ -272,6 +284,12 @@ N = 3
                 .max_image_size,
             Some(1024)
         );
+        assert_eq!(c.max_file_size, Some(1024 * 1024));
+        assert_eq!(parse("", "x").unwrap().max_file_size, None);
+        let text = "max-file-size = \"big\"\n";
+        let e = parse(text, "slipway.toml").unwrap_err();
+        assert!(e.message().contains("max-file-size"), "{e:?}");
+        assert_eq!(&text[e.span().unwrap()], "\"big\"", "{e:?}");
         assert_eq!(c.build_args["VERSION"], "1.2");
         assert_eq!(c.build_args["N"], "3");
         assert_eq!(parse("", "x").unwrap().format, Format::Slipway);

@@ -305,15 +305,18 @@ fn base_known(sized: &Sized) -> bool {
 
 /// Analyze one service with its settings.
 pub fn analyze(service: Service, settings: &Settings) -> ServiceReport {
-    let bytes = match std::fs::read(&service.dockerfile) {
+    let bytes = match crate::input::read_file(&service.dockerfile, settings.max_file_size()) {
         Ok(b) => b,
-        Err(e) => {
+        Err(crate::input::ReadError::Io(e)) => {
             let why = if e.kind() == std::io::ErrorKind::NotFound {
                 "the Dockerfile does not exist".to_string()
             } else {
                 format!("the Dockerfile cannot be read: {e}")
             };
             return ServiceReport::broken(service, why);
+        }
+        Err(e) => {
+            return ServiceReport::broken(service, format!("the Dockerfile is not read: {e}"));
         }
     };
     let source = match crate::syntax::decode(&bytes) {

@@ -140,7 +140,11 @@ pub fn changed(services: &[Service], root: &Path, files: &[PathBuf]) -> Vec<Chan
         let bases: Vec<Vec<usize>> = services
             .iter()
             .map(|s| {
-                let Ok(bytes) = std::fs::read(&s.dockerfile) else {
+                // Only for the images it names; a file over the default
+                // limit names none here (`analyze` reports it).
+                let Ok(bytes) =
+                    crate::input::read_file(&s.dockerfile, crate::input::DEFAULT_MAX_FILE_SIZE)
+                else {
                     return Vec::new();
                 };
                 let Ok(text) = crate::syntax::decode(&bytes) else {

@@ -6,6 +6,7 @@
 //! `filepath.Match` patterns with `**`; `#` starts a comment line; `!`
 //! re-includes; leading and trailing whitespace is trimmed.
 
+use crate::glob::{Flavor, Glob};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -111,158 +112,40 @@ pub fn clean(path: &str) -> String {
     }
 }
 
-/// One element of a compiled pattern.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Token {
-    Literal(char),
-    /// `?`: one character other than `/`.
-    One,
-    /// `*`: any run of characters without `/`.
-    Star,
-    /// `**`: any run of characters, `/` included.
-    Any,
-    /// `**/`: zero or more whole directories.
-    AnyDirs,
-    /// `[...]`: a character class.
-    Class {
-        negated: bool,
-        items: Vec<(char, char)>,
-    },
-}
-
 /// A path pattern as `.dockerignore` and BuildKit's file matching read it:
 /// Go `filepath.Match` syntax (`*`, `?`, `[a-z]`, `\` escapes) with `**`
-/// for any run of directories. The pattern is matched against a whole
-/// cleaned path; matching is bounded, so hostile patterns cannot take
-/// unbounded time.
+/// as moby/patternmatcher reads it ([`crate::glob`], the DockerIgnore
+/// flavour). The pattern is matched against a whole cleaned path; matching
+/// is bounded, so hostile patterns cannot take unbounded time. A malformed
+/// pattern (BuildKit refuses the build) matches nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
-    tokens: Vec<Token>,
+    glob: Option<Glob>,
 }
 
 impl Pattern {
     /// Compile a pattern (already cleaned with [`clean`] when it is a path).
     pub fn new(pattern: &str) -> Pattern {
-        let chars: Vec<char> = pattern.chars().collect();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            match chars[i] {
-                '*' if chars.get(i + 1) == Some(&'*') => {
-                    if chars.get(i + 2) == Some(&'/') {
-                        out.push(Token::AnyDirs);
-                        i += 3;
-                    } else {
-                        out.push(Token::Any);
-                        i += 2;
-                    }
-                    continue;
-                }
-                '*' => out.push(Token::Star),
-                '?' => out.push(Token::One),
-                '\\' if i + 1 < chars.len() => {
-                    i += 1;
-                    out.push(Token::Literal(chars[i]));
-                }
-                '[' => {
-                    let mut j = i + 1;
-                    let negated = matches!(chars.get(j), Some('^' | '!'));
-                    if negated {
-                        j += 1;
-                    }
-                    let mut items = Vec::new();
-                    let mut closed = false;
-                    while j < chars.len() {
-                        if chars[j] == ']' && !items.is_empty() {
-                            closed = true;
-                            break;
-                        }
-                        let lo = chars[j];
-                        if chars.get(j + 1) == Some(&'-')
-                            && j + 2 < chars.len()
-                            && chars[j + 2] != ']'
-                        {
-                            items.push((lo, chars[j + 2]));
-                            j += 3;
-                        } else {
-                            items.push((lo, lo));
-                            j += 1;
-                        }
-                    }
-                    if closed {
-                        out.push(Token::Class { negated, items });
-                        i = j + 1;
-                        continue;
-                    }
-                    out.push(Token::Literal('['));
-                }
-                c => out.push(Token::Literal(c)),
-            }
-            i += 1;
+        Pattern {
+            glob: Glob::new(pattern, Flavor::DockerIgnore).ok(),
         }
-        Pattern { tokens: out }
     }
 
     /// Whether the pattern has a wildcard (`*`, `?`, `[...]`).
     pub fn has_wildcard(&self) -> bool {
-        self.tokens.iter().any(|t| !matches!(t, Token::Literal(_)))
+        self.glob.as_ref().is_some_and(|g| !g.is_literal())
     }
 
     /// Whether the pattern matches the whole of `path`.
     pub fn matches(&self, path: &str) -> bool {
-        let chars: Vec<char> = path.chars().collect();
-        let mut budget = 100_000;
-        matches(&self.tokens, &chars, &mut budget)
+        self.glob.as_ref().is_some_and(|g| g.matches(path))
     }
 
     /// Whether the pattern matches `path` or one of its parent directories.
     pub fn matches_or_parent(&self, path: &str) -> bool {
-        let chars: Vec<char> = path.chars().collect();
-        let mut ends = vec![chars.len()];
-        ends.extend(
-            chars
-                .iter()
-                .enumerate()
-                .filter(|&(_, &c)| c == '/')
-                .map(|(n, _)| n),
-        );
-        ends.into_iter().any(|end| {
-            let mut budget = 100_000;
-            matches(&self.tokens, &chars[..end], &mut budget)
-        })
-    }
-}
-
-/// Whether `path` matches the whole token list, within a step budget.
-fn matches(tokens: &[Token], path: &[char], budget: &mut u32) -> bool {
-    if *budget == 0 {
-        return false;
-    }
-    *budget -= 1;
-    let Some((first, rest)) = tokens.split_first() else {
-        return path.is_empty();
-    };
-    match first {
-        Token::Literal(c) => path.first() == Some(c) && matches(rest, &path[1..], budget),
-        Token::One => path.first().is_some_and(|&c| c != '/') && matches(rest, &path[1..], budget),
-        Token::Class { negated, items } => {
-            path.first().is_some_and(|&c| {
-                c != '/' && items.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
-            }) && matches(rest, &path[1..], budget)
-        }
-        Token::Star => {
-            let max = path.iter().position(|&c| c == '/').unwrap_or(path.len());
-            (0..=max).any(|n| matches(rest, &path[n..], budget))
-        }
-        Token::Any => (0..=path.len()).any(|n| matches(rest, &path[n..], budget)),
-        Token::AnyDirs => {
-            matches(rest, path, budget)
-                || path
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &c)| c == '/')
-                    .any(|(n, _)| matches(rest, &path[n + 1..], budget))
-        }
+        self.glob
+            .as_ref()
+            .is_some_and(|g| g.matches_or_parent(path))
     }
 }
 
@@ -353,7 +236,10 @@ mod tests {
         assert!(m.has_exclusions());
         assert!(!Matcher::new(&[]).excludes("x"));
         assert!(Pattern::new("file?.[a-c]").matches("file1.b"));
-        assert!(!Pattern::new("file?.[!a-c]").matches("file1.b"));
+        assert!(!Pattern::new("file?.[^a-c]").matches("file1.b"));
+        // `!` in a class is a member, as in Go (and BuildKit's regexp).
+        assert!(Pattern::new("file?.[!a-c]").matches("file1.b"));
+        assert!(Pattern::new("file?.[!a-c]").matches("file1.!"));
         assert!(!Pattern::new("*.go").matches("a/b.go"));
         assert!(Pattern::new("*.go").has_wildcard());
         assert!(!Pattern::new("a/b.go").has_wildcard());

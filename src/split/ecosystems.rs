@@ -119,18 +119,11 @@ impl Plan {
     }
 }
 
-/// A `*` pattern over one path (`*` does not cross `/`).
+/// A `*` pattern over one path (`*` does not cross `/`), as a shell (the
+/// `cp` and `mv` of a build) or `COPY` reads it: [`crate::glob`]'s shell
+/// flavour.
 pub(crate) fn glob_match(pattern: &str, path: &str) -> bool {
-    fn go(p: &[u8], s: &[u8]) -> bool {
-        match p.split_first() {
-            None => s.is_empty(),
-            Some((b'*', rest)) => (0..=s.len())
-                .take_while(|&i| i == 0 || s[i - 1] != b'/')
-                .any(|i| go(rest, &s[i..])),
-            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
-        }
-    }
-    go(pattern.as_bytes(), path.as_bytes())
+    crate::glob::matches(pattern, path, crate::glob::Flavor::Shell)
 }
 
 /// A build command with where it is.
@@ -2828,5 +2821,11 @@ mod tests {
         assert!(glob_match("/src/target/*.jar", "/src/target/app-1.0.jar"));
         assert!(!glob_match("/src/target/*.jar", "/src/target/x/app.jar"));
         assert!(glob_match("/a", "/a"));
+        assert!(glob_match(
+            "/src/target/app-?.[0-9].jar",
+            "/src/target/app-1.0.jar"
+        ));
+        let many = format!("/x/{}b", "*a".repeat(60));
+        assert!(!glob_match(&many, &format!("/x/{}", "a".repeat(500))));
     }
 }

@@ -82,6 +82,9 @@ pub struct Options {
     /// The file to change for the rebuild (relative to the context, or
     /// absolute inside it) [default: picked, see [`rebuild::pick_touch`]].
     pub touch: Option<PathBuf>,
+    /// The largest Dockerfile (or rewrite) read, in bytes
+    /// (`max-file-size`).
+    pub max_file_size: u64,
 }
 
 /// The engine used, and why the others were not.
@@ -437,7 +440,7 @@ fn make_rewrite(
             Ok(Some(outcome.text))
         }
         RewriteFrom::File(path) => {
-            let bytes = std::fs::read(path)
+            let bytes = crate::input::read_file(path, options.max_file_size)
                 .map_err(|e| format!("cannot read the rewrite {}: {e}", display(path)))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| format!("the rewrite {} is not UTF-8", display(path)))?;
@@ -479,7 +482,7 @@ pub fn run(options: &Options) -> Report {
 }
 
 fn verify(options: &Options, context: &Path, report: &mut Report) -> Result<(), String> {
-    let bytes = std::fs::read(&options.dockerfile)
+    let bytes = crate::input::read_file(&options.dockerfile, options.max_file_size)
         .map_err(|e| format!("cannot read {}: {e}", display(&options.dockerfile)))?;
     let source = crate::syntax::decode(&bytes)
         .map_err(|e| format!("{}: {}", display(&options.dockerfile), e.message))?;

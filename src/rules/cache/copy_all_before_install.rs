@@ -148,19 +148,10 @@ fn source_dir(source: &str) -> Option<String> {
     dir_like.then(|| clean.to_string())
 }
 
-/// A simple wildcard match (`*`, `?`) of one path component.
+/// Whether a `COPY` source's last component matches a file name, as
+/// BuildKit matches sources (Go's `filepath.Match`, [`crate::glob`]).
 fn glob(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match p.split_first() {
-            None => n.is_empty(),
-            Some(('*', rest)) => (0..=n.len()).any(|k| go(rest, &n[k..])),
-            Some(('?', rest)) => !n.is_empty() && go(rest, &n[1..]),
-            Some((c, rest)) => n.first() == Some(c) && go(rest, &n[1..]),
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    p.len() <= 64 && go(&p, &n)
+    crate::glob::matches(pattern, name, crate::glob::Flavor::Go)
 }
 
 fn basename(path: &str) -> &str {
@@ -791,6 +782,9 @@ mod tests {
         assert!(glob("package*.json", "package.json"));
         assert!(glob("requirements*.txt", "requirements.txt"));
         assert!(!glob("*.lock", "package.json"));
+        assert!(glob("requirements[0-9].tx?", "requirements3.txt"));
+        // No backtracking: many stars against a long name that does not match.
+        assert!(!glob(&format!("{}b", "*a".repeat(60)), &"a".repeat(500)));
     }
 }
 

@@ -136,7 +136,13 @@ mod tests {
             ignored_by(&pats(&["file?.[a-c]"]), "file1.b"),
             Some("file?.[a-c]")
         );
-        assert_eq!(ignored_by(&pats(&["file?.[!a-c]"]), "file1.b"), None);
+        assert_eq!(ignored_by(&pats(&["file?.[^a-c]"]), "file1.b"), None);
+        // `!` in a class is one of its characters (Go and BuildKit), not a
+        // negation.
+        assert_eq!(
+            ignored_by(&pats(&["file?.[!a-c]"]), "file1.b"),
+            Some("file?.[!a-c]")
+        );
         // Exclusions make BuildKit skip the check altogether.
         assert_eq!(
             ignored_by(&pats(&["*.md", "!README.md"]), "CHANGES.md"),

@@ -3,6 +3,7 @@
 
 use super::{is_package_removal, list_names};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::glob::{Flavor, Glob};
 use crate::rules::cache::{for_each_command, has_cache_mount_with};
 use crate::rules::{Category, Context, FixKind, Rule, RuleMeta};
 use crate::shell::Command;
@@ -50,18 +51,23 @@ impl Added {
 
     /// How the earliest-added path that removing `target` removes was added.
     fn removed_by(&self, target: &str) -> Option<&str> {
+        let target = Target::new(target);
         // Every path `removes` accepts starts with the target's text up to
         // its first wildcard.
-        let literal = &target[..target.find(['*', '?']).unwrap_or(target.len())];
+        let literal = &target.text[..target.text.find(WILDCARDS).unwrap_or(target.text.len())];
         let literal = literal.strip_suffix('/').unwrap_or(literal);
         self.paths
             .range::<str, _>((Bound::Included(literal), Bound::Unbounded))
             .take_while(|(p, _)| p.starts_with(literal))
-            .filter(|(p, _)| removes(target, p))
+            .filter(|(p, _)| target.removes(p))
             .min_by_key(|(_, (order, _))| *order)
             .map(|(_, (_, how))| how.as_str())
     }
 }
+
+/// The characters that may make an `rm` operand a shell pattern (a `\`
+/// escapes one), where its literal prefix ends.
+const WILDCARDS: [char; 4] = ['*', '?', '[', '\\'];
 
 /// `path` made absolute against `cwd` and normalized (`.` and repeated or
 /// trailing slashes removed); `None` when it has a variable or `..`, or is
@@ -86,49 +92,50 @@ fn absolute(cwd: Option<&str>, path: &str) -> Option<String> {
     Some(format!("/{}", parts.join("/")))
 }
 
-/// Shell-style matching of one path against a pattern with `*`, `?` (not
-/// across `/`) and no brackets.
-fn glob_match(pattern: &str, path: &str) -> bool {
-    fn go(p: &[u8], s: &[u8]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some(b'*') => (0..=s.len())
-                .take_while(|&k| k == 0 || s[k - 1] != b'/')
-                .any(|k| go(&p[1..], &s[k..])),
-            Some(b'?') => s.first().is_some_and(|&c| c != b'/') && go(&p[1..], &s[1..]),
-            Some(&c) => s.first() == Some(&c) && go(&p[1..], &s[1..]),
-        }
+/// What an `rm` operand removes: a path, or a shell pattern
+/// ([`crate::glob`]'s shell flavour) compiled once for every path it is
+/// tried against.
+struct Target<'t> {
+    text: &'t str,
+    /// The pattern, when the operand has a wildcard that a shell expands.
+    glob: Option<Glob>,
+}
+
+impl<'t> Target<'t> {
+    fn new(text: &'t str) -> Target<'t> {
+        let glob = Glob::new(text, Flavor::Shell)
+            .ok()
+            .filter(|g| text.contains(WILDCARDS) && !g.is_literal());
+        Target { text, glob }
     }
-    go(pattern.as_bytes(), path.as_bytes())
+
+    /// Whether removing the target removes `added` or part of it.
+    fn removes(&self, added: &str) -> bool {
+        let target = self.text;
+        if target == "/" {
+            return false;
+        }
+        let inside = |t: &str| added == t || added.starts_with(&format!("{t}/"));
+        if let Some(dir) = target.strip_suffix("/*")
+            && !dir.contains(WILDCARDS)
+            && (added == dir || added.starts_with(&format!("{dir}/")))
+        {
+            // `/var/lib/apt/lists/*` empties the directory that was added.
+            return true;
+        }
+        if let Some(glob) = &self.glob {
+            // `/tmp/*` removes what is inside /tmp; `*.tar.gz` what matches.
+            return glob.matches_or_parent(added);
+        }
+        inside(target) || (added.starts_with(target) && target.ends_with('/'))
+    }
 }
 
 /// Whether removing `target` (a path or a pattern) removes `added` or part
 /// of it.
+#[cfg(test)]
 fn removes(target: &str, added: &str) -> bool {
-    if target == "/" {
-        return false;
-    }
-    let inside = |t: &str| added == t || added.starts_with(&format!("{t}/"));
-    if let Some(dir) = target.strip_suffix("/*")
-        && !dir.contains(['*', '?'])
-        && (added == dir || added.starts_with(&format!("{dir}/")))
-    {
-        // `/var/lib/apt/lists/*` empties the directory that was added.
-        return true;
-    }
-    if target.contains(['*', '?']) {
-        // `/tmp/*` removes what is inside /tmp; `*.tar.gz` what matches.
-        let mut prefix = String::new();
-        for part in added.split('/').skip(1) {
-            prefix.push('/');
-            prefix.push_str(part);
-            if glob_match(target, &prefix) {
-                return true;
-            }
-        }
-        return false;
-    }
-    inside(target) || (added.starts_with(target) && target.ends_with('/'))
+    Target::new(target).removes(added)
 }
 
 /// The operands of an `rm` with a recursive or force flag, or of any `rm`.
@@ -361,5 +368,14 @@ mod tests {
         assert!(!removes("/tmp/a", "/tmp/ab"));
         assert!(removes("/app/tests", "/app/tests/x.py"));
         assert!(!removes("/", "/app"));
+        assert!(removes("/app/*/cache", "/app/x/cache/y"));
+        assert!(!removes("/app/*/cache", "/app/x/y/cache"));
+        assert!(removes("/app/[ab].tgz", "/app/a.tgz"));
+        assert!(!removes("/app/[!ab].tgz", "/app/a.tgz"));
+        // Many stars against a long path that does not match: no
+        // backtracking (this took seconds per call before).
+        let many = format!("/{}x", "*a".repeat(40));
+        let long = format!("/{}", "a".repeat(200));
+        assert!(!removes(&many, &long));
     }
 }

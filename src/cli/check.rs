@@ -482,11 +482,7 @@ fn check_all(
             Some(name) => resolver.for_file(Path::new(name)),
             None => resolver.for_dir(Path::new("")),
         };
-        let limit = settings
-            .as_ref()
-            .map_or(crate::input::DEFAULT_MAX_FILE_SIZE, |r| {
-                r.settings.max_file_size()
-            });
+        let limit = discover::max_file_size_of(&settings);
         let outcome = crate::input::read_bounded(io::stdin().lock(), limit)
             .map_err(|e| Failure::File(discover::stdin_error(name, &e)))
             .and_then(|bytes| {
@@ -557,11 +553,7 @@ fn check_path(
     let _fixing = lock
         .as_ref()
         .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
-    let limit = settings
-        .as_ref()
-        .map_or(crate::input::DEFAULT_MAX_FILE_SIZE, |r| {
-            r.settings.max_file_size()
-        });
+    let limit = discover::max_file_size_of(&settings);
     let bytes = discover::read_file(path, limit)?;
     let ignore = ignores.patterns_for(path);
     // The build context is taken to be the Dockerfile's directory.

@@ -224,7 +224,15 @@ pub fn max_file_size_for(path: &Path) -> u64 {
     } else {
         resolver.for_file(path)
     };
-    outcome.map_or(input::DEFAULT_MAX_FILE_SIZE, |r| r.settings.max_file_size())
+    max_file_size_of(&outcome)
+}
+
+/// The `max-file-size` a configuration lookup gives: the default when it
+/// found none or did not load.
+pub fn max_file_size_of(outcome: &crate::config::discover::Outcome) -> u64 {
+    outcome
+        .as_ref()
+        .map_or(input::DEFAULT_MAX_FILE_SIZE, |r| r.settings.max_file_size())
 }
 
 /// Read the Dockerfile at `path` if it is at most `limit` bytes long

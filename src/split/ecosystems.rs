@@ -910,8 +910,31 @@ fn with_certs(mut r: Runtime, b: &images::BuilderImage) -> Runtime {
     r
 }
 
+/// Adds `gcr.io/distroless/cc-debianN` (glibc, libgcc, libstdc++, OpenSSL)
+/// of the builder's Debian release to the candidates, followed by its
+/// BusyBox variant where a `HEALTHCHECK` needs it ([`with_busybox`]);
+/// nothing when the builder is not Debian with glibc or distroless does not
+/// fit the program's user. `why` says what the program links; the
+/// release's reason follows it.
+fn push_distroless_cc(f: &Facts<'_>, plan: &mut Plan, why: &str) {
+    let images::Libc::Glibc(Distro::Debian, release) = f.base.libc() else {
+        return;
+    };
+    let Some(tag) = distroless_tag(f, plan) else {
+        return;
+    };
+    let (n, release_why) = images::debian_for(&f.base, release);
+    let mut cc = Runtime::distroless(
+        &format!("gcr.io/distroless/cc-debian{n}:{tag}"),
+        format!("{why}, and no shell ({release_why})"),
+    );
+    cc.has_packages
+        .extend(["libssl3", "libgcc-s1", "libstdc++6", "libc6", "openssl"]);
+    plan.candidates.extend(with_busybox(f, cc));
+}
+
 /// Where Debian and Alpine keep the CA certificate bundle.
-const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+pub(crate) const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// The directories that hold sources and build files: every `WORKDIR`
 /// and the directory of every build command (not `/`).
@@ -1054,20 +1077,11 @@ fn rust(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<
     let mut notes = Vec::new();
     plan.native = true;
     let shell = images::glibc_slim(&f.base, &mut notes)?;
-    if let images::Libc::Glibc(Distro::Debian, release) = f.base.libc()
-        && let Some(tag) = distroless_tag(f, &mut plan)
-    {
-        let (n, why) = images::debian_for(&f.base, release);
-        let mut cc = Runtime::distroless(
-            &format!("gcr.io/distroless/cc-debian{n}:{tag}"),
-            format!(
-                "the binary links glibc and libgcc: distroless cc has them, and no shell ({why})"
-            ),
-        );
-        cc.has_packages
-            .extend(["libssl3", "libgcc-s1", "libstdc++6", "libc6", "openssl"]);
-        plan.candidates.extend(with_busybox(f, cc));
-    }
+    push_distroless_cc(
+        f,
+        &mut plan,
+        "the binary links glibc and libgcc: distroless cc has them",
+    );
     let mut shell = shell;
     shell.why = format!("the binary needs a shell or packages: {}", shell.why);
     plan.candidates.extend(fetch_tool_runtime(f, &shell));
@@ -2573,21 +2587,12 @@ fn c(f: &Facts<'_>, steps: &[Step<'_, '_>], options: &Options<'_>) -> Result<Pla
     let mut notes = Vec::new();
     let mut r = images::glibc_slim(&f.base, &mut notes)?;
     r.why = format!("the program links the C library: {}", r.why);
-    if let images::Libc::Glibc(Distro::Debian, release) = f.base.libc()
-        && let Some(tag) = distroless_tag(f, &mut plan)
-    {
-        let (n, why) = images::debian_for(&f.base, release);
-        let mut cc = Runtime::distroless(
-            &format!("gcr.io/distroless/cc-debian{n}:{tag}"),
-            format!(
-                "the program links the C library (a C++ one libstdc++ and libgcc too): \
-                 distroless cc has them, and OpenSSL, and no shell ({why})"
-            ),
-        );
-        cc.has_packages
-            .extend(["libssl3", "libgcc-s1", "libstdc++6", "libc6", "openssl"]);
-        plan.candidates.extend(with_busybox(f, cc));
-    }
+    push_distroless_cc(
+        f,
+        &mut plan,
+        "the program links the C library (a C++ one libstdc++ and libgcc too): \
+         distroless cc has them, and OpenSSL",
+    );
     plan.candidates.extend(fetch_tool_runtime(f, &r));
     plan.candidates.push(r);
     plan.native = true;

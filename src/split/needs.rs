@@ -4,7 +4,7 @@
 //! runtime must have, and which runtime base fits.
 
 use super::analyze::{Cmd, Facts, Kind, command_text, is_under, join};
-use super::ecosystems::{self, ArtifactCopy, Layout, Plan};
+use super::ecosystems::{self, ArtifactCopy, CA_BUNDLE, Layout, Plan};
 use super::images::Runtime;
 use super::tables::{self, DevPackage, Distro};
 use super::{Decision, DecisionKind, Declined};
@@ -61,9 +61,6 @@ struct Replay {
     /// Whether every command of the `RUN` is one of the above and kept.
     whole: bool,
 }
-
-/// Where Debian and Alpine keep the CA certificate bundle.
-const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// What happens to a `RUN` after the build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

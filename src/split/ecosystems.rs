@@ -720,6 +720,16 @@ fn fetch_tool(f: &Facts<'_>) -> Option<(&'static str, Keyword)> {
                     .any(|p| super::tables::bare_name(p.name) == tool)
             })
     };
+    fetch_tools_run(f)
+        .into_iter()
+        .find(|(tool, _)| !installed(tool))
+}
+
+/// Every `curl` and `wget` that the last `HEALTHCHECK`, `ENTRYPOINT` and
+/// `CMD` run (as a command of their shell script, or the program of their
+/// exec form), in that order.
+pub(crate) fn fetch_tools_run(f: &Facts<'_>) -> Vec<(&'static str, Keyword)> {
+    let mut out = Vec::new();
     for k in [Keyword::Healthcheck, Keyword::Entrypoint, Keyword::Cmd] {
         let Some(i) = last_of(f, k) else { continue };
         let args = match &f.inst(i).args {
@@ -745,12 +755,24 @@ fn fetch_tool(f: &Facts<'_>) -> Option<(&'static str, Keyword)> {
             _ => Vec::new(),
         };
         for tool in ["curl", "wget"] {
-            if programs.iter().any(|p| crate::shell::basename(p) == tool) && !installed(tool) {
-                return Some((tool, k));
+            if programs.iter().any(|p| crate::shell::basename(p) == tool) {
+                out.push((tool, k));
             }
         }
     }
-    None
+    out
+}
+
+/// The code name `buildpack-deps` tags the release of a `debian:<release>-slim`
+/// image with (`debian:13-slim` -> `trixie`; buildpack-deps has no numeric
+/// tags such as `13-curl`).
+pub(crate) fn buildpack_deps_release(slim_image: &str) -> Option<String> {
+    let release = slim_image.strip_prefix("debian:")?.strip_suffix("-slim")?;
+    match release.parse::<u32>() {
+        Ok(n) => images::codename(n).map(str::to_string),
+        Err(_) if release.chars().all(|c| c.is_ascii_alphabetic()) => Some(release.to_string()),
+        Err(_) => None,
+    }
 }
 
 /// When the `HEALTHCHECK` (or the command) runs curl or wget, which a
@@ -764,16 +786,7 @@ fn fetch_tool_runtime(f: &Facts<'_>, slim: &Runtime) -> Option<Runtime> {
         return None;
     }
     let (tool, k) = fetch_tool(f)?;
-    let release = slim.image.strip_prefix("debian:")?.strip_suffix("-slim")?;
-    // buildpack-deps is tagged by code name only (no `13-curl`).
-    let release = match release {
-        "11" => "bullseye",
-        "12" => "bookworm",
-        "13" => "trixie",
-        "14" => "forky",
-        r if r.chars().all(|c| c.is_ascii_alphabetic()) => r,
-        _ => return None,
-    };
+    let release = buildpack_deps_release(&slim.image)?;
     let image = format!("buildpack-deps:{release}-curl");
     let what = if k == Keyword::Healthcheck {
         "HEALTHCHECK".to_string()

@@ -260,6 +260,17 @@ pub(crate) struct Runtime {
     pub custom: Option<Box<Custom>>,
 }
 
+/// Debian's code name of a release number.
+pub(crate) fn codename(release: u32) -> Option<&'static str> {
+    match release {
+        11 => Some("bullseye"),
+        12 => Some("bookworm"),
+        13 => Some("trixie"),
+        14 => Some("forky"),
+        _ => None,
+    }
+}
+
 /// The Debian release an image's name says it is built on: a code name in
 /// its tag (`node:20-bookworm-slim`, `buildpack-deps:bookworm-curl`), or the
 /// number of a `debian` tag (`debian:12-slim`). `None` when the name does

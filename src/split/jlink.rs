@@ -18,7 +18,6 @@ use super::analyze::Facts;
 use super::images::{self, Custom, Runtime};
 use super::tables::Distro;
 use super::{Decision, DecisionKind};
-use crate::shell::basename;
 use crate::syntax::Keyword;
 
 /// Where `jlink` writes the runtime in the builder (writable by any user).
@@ -119,7 +118,10 @@ pub(crate) fn runtime(
     let slim = if vendor {
         let release = images::CURRENT_DEBIAN;
         Runtime::system(
-            format!("debian:{}-slim", codename(release).unwrap_or("trixie")),
+            format!(
+                "debian:{}-slim",
+                images::codename(release).unwrap_or("trixie")
+            ),
             Distro::Debian,
             format!(
                 "the JDK of `{}` is built against an old glibc, which current Debian's runs",
@@ -146,20 +148,14 @@ pub(crate) fn runtime(
             text: n,
         });
     }
-    let tool = fetch_tool(f);
+    let tool = super::ecosystems::fetch_tools_run(f)
+        .first()
+        .map(|&(tool, _)| tool);
     let mut r = match tool {
         None => slim,
         Some(tool) => {
-            let release = slim
-                .image
-                .strip_prefix("debian:")
-                .and_then(|t| t.strip_suffix("-slim"))
-                .and_then(|t| match t.parse::<u32>() {
-                    Ok(n) => codename(n).map(str::to_string),
-                    Err(_) if t.chars().all(|c| c.is_ascii_alphabetic()) => Some(t.to_string()),
-                    Err(_) => None,
-                })
-                .ok_or_else(|| {
+            let release =
+                super::ecosystems::buildpack_deps_release(&slim.image).ok_or_else(|| {
                     format!(
                         "the program runs `{tool}`, and {} has no buildpack-deps image",
                         slim.image
@@ -232,17 +228,6 @@ pub(crate) fn runtime(
     Ok(r)
 }
 
-/// Debian's code name of a release number.
-fn codename(release: u32) -> Option<&'static str> {
-    match release {
-        11 => Some("bullseye"),
-        12 => Some("bookworm"),
-        13 => Some("trixie"),
-        14 => Some("forky"),
-        _ => None,
-    }
-}
-
 /// Whether the `java` command's options load only what `jdeps` sees:
 /// system properties, heap and stack sizes, `-XX:` flags (but flight
 /// recording, which needs `jdk.jfr`), assertions.
@@ -284,26 +269,6 @@ fn java_options(java: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `curl` or `wget`, when the `HEALTHCHECK`, `ENTRYPOINT` or `CMD` runs it.
-fn fetch_tool(f: &Facts<'_>) -> Option<&'static str> {
-    for k in [Keyword::Healthcheck, Keyword::Entrypoint, Keyword::Cmd] {
-        let Some(i) = super::ecosystems::last_of(f, k) else {
-            continue;
-        };
-        let text = &f.inst(i).original;
-        let words: Vec<&str> = text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')))
-            .map(basename)
-            .collect();
-        for tool in ["curl", "wget"] {
-            if words.contains(&tool) {
-                return Some(tool);
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]
